@@ -1,0 +1,27 @@
+package io.beamline.ipc.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The {@code error} object of a RESPONSE_ERROR payload. {@code code} is what v1 clients read; the other
+ * fields let newer clients act without parsing messages. {@code details} carries extra context.
+ */
+public record ErrorBody(int code, int status, String reason, String message, boolean retryable,
+                        Long retryAfterMs, JsonNode details) {
+
+    public static ErrorBody of(ErrorCode code, String message) {
+        return new ErrorBody(code.code(), code.status(), code.reason(), message, code.retryable(), null, null);
+    }
+
+    public static ErrorBody of(ErrorCode code, String reason, String message) {
+        return new ErrorBody(code.code(), code.status(), reason, message, code.retryable(), null, null);
+    }
+
+    public ErrorBody withRetryAfterMs(long millis) {
+        return new ErrorBody(code, status, reason, message, retryable, millis, details);
+    }
+
+    public ErrorCode errorCode() {
+        return ErrorCode.fromCode(code);
+    }
+}

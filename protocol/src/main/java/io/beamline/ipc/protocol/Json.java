@@ -1,0 +1,103 @@
+package io.beamline.ipc.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one JSON configuration of the protocol: snake_case names, no nulls written, strict reading
+ * (duplicate keys, trailing tokens and invalid UTF-8 are errors), bounded nesting.
+ */
+public final class Json {
+
+    /** Deep enough for any real payload, shallow enough that a hostile one costs nothing. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+    }
+
+    private Json() {
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /**
+     * Parses a payload that must be a JSON object.
+     *
+     * @throws ProtocolException with {@link ErrorCode#INVALID_PAYLOAD} and a message saying what is wrong
+     */
+    public static ObjectNode parseObject(byte[] payload) {
+        if (payload.length == 0) {
+            throw invalid("payload is empty; a JSON object is required");
+        }
+        String text = strictUtf8(payload);
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw invalid("payload is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw invalid("payload must be a JSON object, was " + (node == null ? "nothing" : node.getNodeType()));
+        }
+        return (ObjectNode) node;
+    }
+
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getName(), e);
+        }
+    }
+
+    public static <T> T read(byte[] json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (java.io.IOException e) {
+            throw invalid("cannot read " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Jackson tolerates some malformed UTF-8 (e.g. encoded surrogates); a strict decoder does not. */
+    private static String strictUtf8(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            return decoder.decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw invalid("payload is not valid UTF-8");
+        }
+    }
+
+    private static ProtocolException invalid(String message) {
+        return new ProtocolException(ErrorCode.INVALID_PAYLOAD, message);
+    }
+}
