@@ -1,0 +1,119 @@
+package io.beamline.ipc.gateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Layers the sources of configuration: defaults &lt; file (YAML or JSON) &lt; environment &lt; command line,
+ * and reads typed values with messages that name the key, the bad value, where it came from and the range.
+ */
+public final class ConfigLoader {
+
+    private record Raw(String value, String source) {
+    }
+
+    private final Map<String, Raw> raw = new LinkedHashMap<>();
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file      a YAML/JSON file, or {@code null}
+     * @param env       the process environment
+     * @param overrides values from command-line flags, by setting key
+     */
+    public static GatewayConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        ConfigLoader loader = new ConfigLoader();
+        for (Setting<?> s : GatewaySettings.ALL) {
+            loader.raw.put(s.key(), new Raw(s.defaultValue().apply(env), "default"));
+        }
+        if (file != null) {
+            readFile(file).forEach((k, v) -> loader.raw.put(k, new Raw(v, "file " + file)));
+        }
+        for (Setting<?> s : GatewaySettings.ALL) {
+            // Our own name wins over the C gateway's legacy name when both are set.
+            for (String name : s.legacyEnv()) {
+                loader.putEnv(s, name, env);
+            }
+            loader.putEnv(s, s.envName(), env);
+        }
+        overrides.forEach((k, v) -> {
+            requireKnown(k, "command line");
+            loader.raw.put(k, new Raw(v, "command line"));
+        });
+        return GatewayConfig.from(loader);
+    }
+
+    /** The typed value of a setting, or a {@link ConfigException} that says what is wrong. */
+    public <T> T get(Setting<T> setting) {
+        Raw r = raw.get(setting.key());
+        try {
+            return setting.parse().apply(r.value());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid " + setting.key() + " = \"" + r.value() + "\" (from " + r.source()
+                    + "): " + e.getMessage() + "; allowed: " + setting.allowed());
+        }
+    }
+
+    private void putEnv(Setting<?> s, String name, Map<String, String> env) {
+        String v = env.get(name);
+        if (v != null) {
+            raw.put(s.key(), new Raw(v, "environment " + name));
+        }
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return out;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("config file " + file + " must hold a mapping of settings");
+        }
+        flatten("", root, out, file);
+        return out;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file) {
+        node.fields().forEachRemaining(e -> {
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode v = e.getValue();
+            if (v.isObject()) {
+                flatten(key, v, out, file);
+                return;
+            }
+            requireKnown(key, "file " + file);
+            if (v.isArray()) {
+                StringBuilder joined = new StringBuilder();
+                v.forEach(item -> joined.append(joined.isEmpty() ? "" : ",").append(item.asText()));
+                out.put(key, joined.toString());
+            } else {
+                out.put(key, v.asText());
+            }
+        });
+    }
+
+    /** A typo in a key must not be silently ignored. */
+    private static void requireKnown(String key, String source) {
+        boolean known = GatewaySettings.ALL.stream().anyMatch(s -> s.key().equals(key));
+        if (!known) {
+            String keys = GatewaySettings.ALL.stream().map(Setting::key)
+                    .collect(Collectors.toCollection(TreeSet::new)).toString();
+            throw new ConfigException("unknown setting '" + key + "' (from " + source + "); known settings: " + keys);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.beamline.ipc.gateway.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Parsers for {@link Setting}s; each throws IllegalArgumentException for a value outside its range. */
+final class Parsers {
+
+    /** sun_path is 108 bytes on Linux, including the terminating NUL. */
+    static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    private static final Pattern SUBJECT = Pattern.compile("[^\\s.*>]+(\\.[^\\s.*>]+)*");
+    private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
+
+    private Parsers() {
+    }
+
+    static Function<String, Integer> intIn(int min, int max) {
+        return text -> {
+            long v;
+            try {
+                v = Long.parseLong(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not an integer");
+            }
+            if (v < min || v > max) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return (int) v;
+        };
+    }
+
+    static Path socketPath(String text) {
+        Path p = Path.of(text.trim());
+        if (!p.isAbsolute()) {
+            throw new IllegalArgumentException("not an absolute path");
+        }
+        if (text.trim().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+            throw new IllegalArgumentException("longer than " + MAX_SOCKET_PATH_BYTES + " bytes");
+        }
+        return p;
+    }
+
+    /** Comma-separated uids; {@code self} is the gateway's own uid, {@code any} lets every uid in. */
+    static UidAllowList uids(String text) {
+        boolean self = false;
+        boolean any = false;
+        List<Integer> uids = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String t = part.trim();
+            if (t.equals("self")) {
+                self = true;
+            } else if (t.equals("any")) {
+                any = true;
+            } else if (!t.isEmpty()) {
+                uids.add(intIn(0, Integer.MAX_VALUE).apply(t));
+            }
+        }
+        if (!self && !any && uids.isEmpty()) {
+            throw new IllegalArgumentException("empty list");
+        }
+        return new UidAllowList(any, self, Set.copyOf(uids));
+    }
+
+    /** Comma-separated NATS server URLs (a cluster's seed list). */
+    static List<URI> natsUrls(String text) {
+        List<URI> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String t = part.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            URI uri;
+            try {
+                uri = new URI(t);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("not a URL");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!Set.of("nats", "tls", "ws", "wss").contains(scheme) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not a nats://, tls://, ws:// or wss:// URL with a host");
+            }
+            out.add(uri);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("empty list");
+        }
+        return List.copyOf(out);
+    }
+
+    static String subject(String text) {
+        String t = text.trim();
+        if (!SUBJECT.matcher(t).matches()) {
+            throw new IllegalArgumentException("not a NATS subject without wildcards");
+        }
+        return t;
+    }
+
+    static String logLevel(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(t)) {
+            throw new IllegalArgumentException("unknown level");
+        }
+        return t;
+    }
+}

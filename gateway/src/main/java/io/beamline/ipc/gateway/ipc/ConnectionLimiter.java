@@ -1,0 +1,42 @@
+package io.beamline.ipc.gateway.ipc;
+
+import io.beamline.ipc.protocol.ErrorBody;
+import io.beamline.ipc.protocol.ErrorCode;
+import io.beamline.ipc.protocol.ErrorResponse;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Caps connections served at once; the one over the cap is told so, then closed. */
+@Sharable
+final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimiter.class);
+
+    private final int max;
+    private final AtomicInteger open = new AtomicInteger();
+
+    ConnectionLimiter(int max) {
+        this.max = max;
+    }
+
+    int openConnections() {
+        return open.get();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (open.incrementAndGet() > max) {
+            open.decrementAndGet();
+            LOG.warn("connection refused: limit of {} connections reached (ipc.max_connections)", max);
+            Rejection.rejectAndClose(ctx, ErrorResponse.of(ErrorBody.of(ErrorCode.OVERLOADED, "connection_limit",
+                    "connection limit of " + max + " reached; retry later")));
+            return;
+        }
+        ctx.channel().closeFuture().addListener(f -> open.decrementAndGet());
+        ctx.fireChannelActive();
+    }
+}

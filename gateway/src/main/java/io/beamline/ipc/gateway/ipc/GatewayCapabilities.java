@@ -1,0 +1,47 @@
+package io.beamline.ipc.gateway.ipc;
+
+import io.beamline.ipc.protocol.Capabilities;
+import io.beamline.ipc.protocol.Capabilities.ErrorCodeInfo;
+import io.beamline.ipc.protocol.Capabilities.MessageTypeInfo;
+import io.beamline.ipc.protocol.ErrorCode;
+import io.beamline.ipc.protocol.Frame;
+import io.beamline.ipc.protocol.MessageType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** What this gateway tells clients about itself in answer to CAPABILITIES. */
+final class GatewayCapabilities {
+
+    private GatewayCapabilities() {
+    }
+
+    static Capabilities describe(int maxFrameBytes, boolean tasksServed) {
+        List<MessageTypeInfo> types = new ArrayList<>();
+        for (MessageType t : MessageType.values()) {
+            types.add(new MessageTypeInfo(t.code(), t.name(), t.direction().name().toLowerCase(Locale.ROOT),
+                    served(t, tasksServed)));
+        }
+        List<String> features = new ArrayList<>(List.of("pipelining", "peer_credentials", "error_details"));
+        if (tasksServed) {
+            features.add("tasks");
+        }
+        return new Capabilities(List.of(Frame.VERSION), types, maxFrameBytes, features,
+                Arrays.stream(ErrorCode.values()).map(ErrorCodeInfo::of).toList(), version());
+    }
+
+    private static boolean served(MessageType t, boolean tasksServed) {
+        return switch (t) {
+            case PING, CAPABILITIES, PONG, RESPONSE_OK, RESPONSE_ERROR -> true;
+            case TASK_SUBMIT, TASK_QUERY, TASK_CANCEL -> tasksServed;
+            default -> false;
+        };
+    }
+
+    /** From the jar manifest; "dev" when running from classes (tests, IDE). */
+    static String version() {
+        String v = GatewayCapabilities.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,86 @@
+package io.beamline.ipc.gateway.ipc;
+
+import io.beamline.ipc.protocol.ErrorResponse;
+import io.beamline.ipc.protocol.Frame;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands each decoded frame to the dispatcher and its answer to the connection's {@link ResponseSequencer}.
+ * Answers may complete on any thread; they hop back to this channel's event loop (the one hop each way).
+ */
+final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IpcRequestHandler.class);
+
+    private final RequestDispatcher dispatcher;
+    private ResponseSequencer sequencer;
+
+    IpcRequestHandler(RequestDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        sequencer = new ResponseSequencer(ctx.channel());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof DecodeFailure failure) {
+            // The stream cannot be re-synchronised: answer after the earlier requests, then close.
+            ctx.channel().config().setAutoRead(false);
+            LOG.debug("closing {} after bad frame header: {}", ctx.channel(), failure.cause().getMessage());
+            sequencer.complete(sequencer.reserve(),
+                    ErrorResponse.of(failure.cause().code(), failure.cause().getMessage()).toFrame(), true);
+            return;
+        }
+        Frame request = (Frame) msg;
+        ResponseSequencer.Slot slot = sequencer.reserve();
+        CompletableFuture<Frame> answer = dispatcher.dispatch(request);
+        if (answer.isDone()) {
+            sequencer.complete(slot, answer.join(), false);
+            return;
+        }
+        slot.attach(answer);
+        answer.thenAccept(frame -> {
+            if (ctx.executor().inEventLoop()) {
+                sequencer.complete(slot, frame, false);
+            } else {
+                ctx.executor().execute(() -> sequencer.complete(slot, frame, false));
+            }
+        });
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // A peer that does not read its answers stops being read: its memory stays bounded.
+        if (ctx.channel().isActive() && ctx.channel().isOpen()) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (sequencer.pending() > 0) {
+            LOG.debug("{} closed with {} request(s) unanswered; cancelling them", ctx.channel(), sequencer.pending());
+        }
+        sequencer.abandon();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("connection error on {}: {}", ctx.channel(), cause.toString());
+        } else {
+            LOG.warn("unexpected error on {}, closing it", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+}

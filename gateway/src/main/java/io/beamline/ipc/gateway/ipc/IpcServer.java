@@ -1,0 +1,119 @@
+package io.beamline.ipc.gateway.ipc;
+
+import io.beamline.ipc.gateway.config.IpcConfig;
+import io.beamline.ipc.gateway.task.TaskService;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.DomainSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Unix-socket listener. The whole per-connection pipeline is wired here, in order:
+ * flush consolidation → frame encoder → peer-credential guard → connection limit → frame decoder →
+ * request handler.
+ */
+public final class IpcServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IpcServer.class);
+
+    /** Answers queued for one slow reader beyond this stop reading it (until it drains below the low mark). */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final IpcConfig config;
+    private final EventLoopGroup group;
+    private final SocketFile socketFile;
+    private final ConnectionLimiter limiter;
+    private final Channel serverChannel;
+
+    private IpcServer(IpcConfig config, EventLoopGroup group, SocketFile socketFile, ConnectionLimiter limiter,
+                      Channel serverChannel) {
+        this.config = config;
+        this.group = group;
+        this.socketFile = socketFile;
+        this.limiter = limiter;
+        this.serverChannel = serverChannel;
+    }
+
+    /** Binds and publishes the socket; returns once clients can connect. */
+    public static IpcServer start(IpcConfig config, TaskService tasks) throws IOException, InterruptedException {
+        if (!Epoll.isAvailable()) {
+            throw new IOException("Netty epoll transport unavailable", Epoll.unavailabilityCause());
+        }
+        int selfUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        RequestDispatcher dispatcher = new RequestDispatcher(tasks,
+                GatewayCapabilities.describe(config.maxFrameBytes(), tasks.available()));
+        PeerCredentialsGuard guard = new PeerCredentialsGuard(config.allowedUids(), selfUid);
+        ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections());
+
+        SocketFile socketFile = SocketFile.prepare(config.socketPath());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+                new DefaultThreadFactory("ipc-io"), EpollIoHandler.newFactory());
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(group)
+                    .channel(EpollServerDomainSocketChannel.class)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childHandler(new ChannelInitializer<DomainSocketChannel>() {
+                        @Override
+                        protected void initChannel(DomainSocketChannel ch) {
+                            ChannelPipeline p = ch.pipeline();
+                            p.addLast("flush", new FlushConsolidationHandler(256, true));
+                            p.addLast("encoder", FrameEncoder.INSTANCE);
+                            p.addLast("peer", guard);
+                            p.addLast("limit", limiter);
+                            p.addLast("decoder", new FrameDecoder(config.maxFrameBytes()));
+                            p.addLast("requests", new IpcRequestHandler(dispatcher));
+                        }
+                    });
+            Channel server = b.bind(new DomainSocketAddress(socketFile.bindPath().toFile())).sync().channel();
+            socketFile.publish();
+            LOG.info("listening on {} (max {} connections, max frame {} bytes, allowed uids {})",
+                    config.socketPath(), config.maxConnections(), config.maxFrameBytes(), config.allowedUids());
+            return new IpcServer(config, group, socketFile, limiter, server);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            socketFile.close();
+            throw e;
+        }
+    }
+
+    public Path socketPath() {
+        return config.socketPath();
+    }
+
+    public int openConnections() {
+        return limiter.openConnections();
+    }
+
+    /** Stops accepting, closes every connection, removes the socket file. */
+    public void close(Duration quietPeriod) {
+        serverChannel.close().syncUninterruptibly();
+        socketFile.close();
+        group.shutdownGracefully(quietPeriod.toMillis(), Math.max(quietPeriod.toMillis(), 2_000), TimeUnit.MILLISECONDS)
+                .syncUninterruptibly();
+        LOG.info("stopped listening on {}", config.socketPath());
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ZERO);
+    }
+}

@@ -1,0 +1,97 @@
+package io.beamline.ipc.gateway.ipc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.beamline.ipc.gateway.task.TaskFailure;
+import io.beamline.ipc.gateway.task.TaskService;
+import io.beamline.ipc.protocol.Capabilities;
+import io.beamline.ipc.protocol.ErrorCode;
+import io.beamline.ipc.protocol.ErrorResponse;
+import io.beamline.ipc.protocol.Frame;
+import io.beamline.ipc.protocol.Json;
+import io.beamline.ipc.protocol.MessageType;
+import io.beamline.ipc.protocol.ProtocolException;
+import io.beamline.ipc.protocol.TaskRef;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request frame → one answer frame. Every outcome, failures included, is an answer: the returned
+ * future never fails, so the connection's ordering never stalls on an error.
+ */
+final class RequestDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    private final TaskService tasks;
+    private final Frame capabilities;
+
+    RequestDispatcher(TaskService tasks, Capabilities capabilities) {
+        this.tasks = tasks;
+        this.capabilities = Frame.of(MessageType.RESPONSE_OK, Json.write(capabilities));
+    }
+
+    CompletableFuture<Frame> dispatch(Frame request) {
+        CompletableFuture<JsonNode> work;
+        try {
+            MessageType type = request.type();
+            if (type == null) {
+                throw new ProtocolException(ErrorCode.INVALID_TYPE,
+                        String.format("unknown message type 0x%02X", request.typeCode()));
+            }
+            if (!type.sentByClient()) {
+                throw new ProtocolException(ErrorCode.INVALID_TYPE,
+                        type.name() + " (" + type.hex() + ") is sent by the gateway, not by clients");
+            }
+            switch (type) {
+                case PING:
+                    return CompletableFuture.completedFuture(Frame.of(MessageType.PONG));
+                case CAPABILITIES:
+                    return CompletableFuture.completedFuture(capabilities);
+                case TASK_SUBMIT:
+                    work = tasks.submit(Json.parseObject(request.payload()));
+                    break;
+                case TASK_QUERY:
+                    work = tasks.query(TaskRef.from(Json.parseObject(request.payload())));
+                    break;
+                case TASK_CANCEL:
+                    work = tasks.cancel(TaskRef.from(Json.parseObject(request.payload())));
+                    break;
+                default:
+                    throw new ProtocolException(ErrorCode.NOT_IMPLEMENTED, type.name() + " is not served yet");
+            }
+        } catch (ProtocolException e) {
+            return CompletableFuture.completedFuture(ErrorResponse.of(e.code(), e.getMessage()).toFrame());
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(internal(e));
+        }
+        // Not handle(): cancelling the returned future must reach the task's own future.
+        CompletableFuture<Frame> answer = work.handle(RequestDispatcher::toFrame);
+        answer.whenComplete((f, e) -> {
+            if (e instanceof CancellationException) {
+                work.cancel(false);
+            }
+        });
+        return answer;
+    }
+
+    private static Frame toFrame(JsonNode ok, Throwable failure) {
+        if (failure == null) {
+            return Frame.of(MessageType.RESPONSE_OK, Json.write(ok));
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof TaskFailure tf) {
+            return tf.response().toFrame();
+        }
+        return internal(cause);
+    }
+
+    private static Frame internal(Throwable e) {
+        LOG.error("request failed unexpectedly", e);
+        return ErrorResponse.of(ErrorCode.INTERNAL, "internal gateway error: " + e.getClass().getSimpleName())
+                .toFrame();
+    }
+}

@@ -1,0 +1,123 @@
+package io.beamline.ipc.gateway.ipc;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The socket's place in the file system. Binds in a private 0700 directory, sets mode 0600, then renames
+ * into place, so no client ever sees the socket with looser permissions. Replaces a stale file from a
+ * dead gateway, refuses to start beside a live one, and on close removes the file only if it is still ours.
+ */
+final class SocketFile implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SocketFile.class);
+
+    private final Path path;
+    private final Path bindDir;
+    private Object publishedKey;
+
+    private SocketFile(Path path, Path bindDir) {
+        this.path = path;
+        this.bindDir = bindDir;
+    }
+
+    /** Thrown when another live process already serves the socket path. */
+    static final class InUseException extends IOException {
+        InUseException(String message) {
+            super(message);
+        }
+    }
+
+    /** Checks the path is free (replacing a stale socket) and prepares a private place to bind. */
+    static SocketFile prepare(Path path) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            LOG.info("created socket directory {} with mode 0700", dir);
+        }
+        removeIfStale(path);
+        Path bindDir = Files.createTempDirectory(dir, ".gw-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return new SocketFile(path, bindDir);
+    }
+
+    /** Where to bind: short, inside the private directory. */
+    Path bindPath() {
+        return bindDir.resolve("s");
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** After bind: restrict the mode, then move the socket to its public path. */
+    void publish() throws IOException {
+        Files.setPosixFilePermissions(bindPath(), PosixFilePermissions.fromString("rw-------"));
+        Files.move(bindPath(), path, StandardCopyOption.ATOMIC_MOVE);
+        Files.deleteIfExists(bindDir);
+        publishedKey = fileKey(path);
+    }
+
+    @Override
+    public void close() {
+        try {
+            Files.deleteIfExists(bindPath());
+            Files.deleteIfExists(bindDir);
+            if (publishedKey != null && Objects.equals(publishedKey, fileKey(path))) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not remove socket file {}: {}", path, e.toString());
+        }
+    }
+
+    private static void removeIfStale(Path path) throws IOException {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (!attrs.isOther()) {
+            throw new IOException(path + " exists and is not a socket; not touching it");
+        }
+        if (isLive(path)) {
+            throw new InUseException("another gateway is already listening on " + path
+                    + "; stop it first or choose another --socket");
+        }
+        LOG.info("removing stale socket {} left by a process that is gone", path);
+        Files.deleteIfExists(path);
+    }
+
+    private static boolean isLive(Path path) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(path));
+            return true;
+        } catch (AccessDeniedException e) {
+            throw new IOException("cannot probe " + path + ": permission denied", e);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Object fileKey(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
