@@ -1,0 +1,18 @@
+# Sourced by the bin/ launchers: finds the repo, a JDK >= 21 and a module's runtime class path, then
+# exec's the JVM so that signals reach it and its exit code is the launcher's.
+# usage: launch MODULE MAIN_CLASS [ARGS...]
+
+launch() {
+  local module="$1" main="$2"; shift 2
+  local root java_home jar cp
+  root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+  java_home="$("$root/scripts/find-jdk")" || exit 1
+  jar="$(ls "$root/$module/target/$module"-*.jar 2>/dev/null | grep -v -- '-sources\|-tests' | head -n 1)"
+  if [ -z "$jar" ] || [ ! -d "$root/$module/target/lib" ]; then
+    echo "$(basename "$0"): $module is not built; run 'make build' first" >&2
+    exit 1
+  fi
+  cp="$jar:$root/$module/target/lib/*"
+  # Netty's epoll transport is JNI: allow it without the JDK's warning.
+  exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} -cp "$cp" "$main" "$@"
+}
