@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nConfiguration:%n",
         footer = {"Precedence: defaults < --config file < environment < flags. Every setting, its",
                 "environment name (BEAMLINE_<KEY>, plus the C gateway's CGW_IPC_* names) and range:",
-                "see docs/CONFIGURATION.md or --print-config.",
+                "see docs/CONFIGURATION.md; --print-config shows the effective values.",
                 "",
                 "Exit codes: 0 stopped cleanly, 1 could not start, 2 usage or configuration error."})
 public final class GatewayMain implements Callable<Integer> {
@@ -74,14 +74,16 @@ public final class GatewayMain implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         GatewayConfig config;
+        ConfigLoader loaded;
         try {
-            config = ConfigLoader.load(configFile, System.getenv(), overrides());
+            loaded = ConfigLoader.resolve(configFile, System.getenv(), overrides());
+            config = loaded.config();
         } catch (ConfigException e) {
             err.println("ipc-gateway: " + e.getMessage());
             return EXIT_USAGE;
         }
         if (printConfig) {
-            out.println(config);
+            loaded.describe().forEach(out::println);
             return 0;
         }
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.beamline")).setLevel(Level.toLevel(config.logLevel()));

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -31,6 +32,11 @@ public final class ConfigLoader {
      * @param overrides values from command-line flags, by setting key
      */
     public static GatewayConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        return resolve(file, env, overrides).config();
+    }
+
+    /** Like {@link #load}, keeping where each value came from for {@link #describe()}. */
+    public static ConfigLoader resolve(Path file, Map<String, String> env, Map<String, String> overrides) {
         ConfigLoader loader = new ConfigLoader();
         for (Setting<?> s : GatewaySettings.ALL) {
             loader.raw.put(s.key(), new Raw(s.defaultValue().apply(env), "default"));
@@ -49,7 +55,20 @@ public final class ConfigLoader {
             requireKnown(k, "command line");
             loader.raw.put(k, new Raw(v, "command line"));
         });
-        return GatewayConfig.from(loader);
+        return loader;
+    }
+
+    /** The typed configuration; throws {@link ConfigException} for the first bad value. */
+    public GatewayConfig config() {
+        return GatewayConfig.from(this);
+    }
+
+    /** One line per setting: key, effective value, where it came from, its environment name. */
+    public List<String> describe() {
+        return GatewaySettings.ALL.stream()
+                .map(s -> String.format("%-26s = %-40s # from %s; env %s", s.key(), raw.get(s.key()).value(),
+                        raw.get(s.key()).source(), s.envName()))
+                .toList();
     }
 
     /** The typed value of a setting, or a {@link ConfigException} that says what is wrong. */
