@@ -1,6 +1,7 @@
 package io.beamline.ipc.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One protocol frame: {@code [u32 BE total length incl. header][u8 version][u8 type][payload]}.
@@ -41,6 +42,17 @@ public record Frame(int typeCode, byte[] payload) {
 
     public String payloadAsString() {
         return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    /** By content: a record would compare the payload arrays by identity. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Frame f && f.typeCode == typeCode && Arrays.equals(f.payload, payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * typeCode + Arrays.hashCode(payload);
     }
 
     @Override

@@ -12,15 +12,18 @@ public record TaskRef(String taskId) {
     /** Task ids are opaque, bounded like the Router's request_id. */
     public static final int MAX_TASK_ID_LENGTH = 128;
 
-    public static TaskRef from(ObjectNode payload) {
-        JsonNode id = payload.get("task_id");
-        if (id == null || !id.isTextual() || id.asText().isEmpty()) {
+    public TaskRef {
+        if (taskId == null || taskId.isEmpty()) {
             throw new ProtocolException(ErrorCode.INVALID_PAYLOAD, "task_id is required and must be a non-empty string");
         }
-        if (id.asText().length() > MAX_TASK_ID_LENGTH) {
+        if (taskId.length() > MAX_TASK_ID_LENGTH) {
             throw new ProtocolException(ErrorCode.INVALID_PAYLOAD,
                     "task_id is longer than " + MAX_TASK_ID_LENGTH + " characters");
         }
-        return new TaskRef(id.asText());
+    }
+
+    public static TaskRef from(ObjectNode payload) {
+        JsonNode id = payload.get("task_id");
+        return new TaskRef(id != null && id.isTextual() ? id.asText() : null);
     }
 }

@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway.config;
 
+import io.beamline.ipc.protocol.DefaultSocketPath;
 import io.beamline.ipc.protocol.Frame;
 import java.net.URI;
 import java.nio.file.Path;
@@ -63,10 +64,6 @@ public final class GatewaySettings {
 
     /** The C gateway used /tmp; a per-user runtime directory is private and cleaned at logout. */
     static String defaultSocketPath(Map<String, String> env) {
-        String runtime = env.get("XDG_RUNTIME_DIR");
-        if (runtime != null && !runtime.isBlank() && Path.of(runtime).isAbsolute()) {
-            return Path.of(runtime, "beamline", "gateway.sock").toString();
-        }
-        return "/tmp/beamline-gateway.sock";
+        return DefaultSocketPath.resolve(env).toString();
     }
 }

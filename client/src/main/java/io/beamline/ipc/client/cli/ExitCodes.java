@@ -1,0 +1,42 @@
+package io.beamline.ipc.client.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Exit codes of {@code ipc}; scripts rely on them, so they never change meaning.
+ * <ul>
+ *   <li>0 success;</li>
+ *   <li>1 the gateway answered with an error (RESPONSE_ERROR);</li>
+ *   <li>2 usage error: bad options or arguments, a {@code --payload} that is not a JSON object, a request
+ *       larger than a frame;</li>
+ *   <li>3 could not connect to the gateway, or the connection was lost before the answer;</li>
+ *   <li>4 no answer within {@code --timeout};</li>
+ *   <li>5 the gateway's answer broke the protocol (unexpected type, unreadable payload), or an internal
+ *       error of the client.</li>
+ * </ul>
+ */
+public final class ExitCodes {
+
+    public static final int OK = 0;
+    public static final int GATEWAY_ERROR = 1;
+    public static final int USAGE = 2;
+    public static final int CONNECTION = 3;
+    public static final int TIMEOUT = 4;
+    public static final int PROTOCOL = 5;
+
+    private ExitCodes() {
+    }
+
+    /** The table the {@code --help} footer shows. */
+    static Map<String, String> descriptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(Integer.toString(OK), "Success.");
+        m.put(Integer.toString(GATEWAY_ERROR), "The gateway answered with an error.");
+        m.put(Integer.toString(USAGE), "Usage error: bad option or argument, --payload not a JSON object.");
+        m.put(Integer.toString(CONNECTION), "Could not connect to the gateway, or the connection was lost.");
+        m.put(Integer.toString(TIMEOUT), "No answer within --timeout.");
+        m.put(Integer.toString(PROTOCOL), "The answer broke the protocol, or an internal client error.");
+        return m;
+    }
+}

@@ -1,0 +1,97 @@
+package io.beamline.ipc.client.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code ipc} command: talks to the Beamline IPC gateway from a shell.
+ *
+ * <p>Exit codes (see {@link ExitCodes}): 0 success; 1 the gateway answered with an error; 2 usage error
+ * (including a {@code --payload} that is not a JSON object); 3 could not connect or connection lost;
+ * 4 no answer within {@code --timeout}; 5 the answer broke the protocol, or an internal error.
+ */
+@Command(name = "ipc",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "Talks to the Beamline IPC gateway over its Unix socket (protocol v1).",
+        subcommands = {PingCommand.class, CapsCommand.class, SubmitCommand.class, QueryCommand.class,
+                CancelCommand.class})
+public final class IpcCli implements Callable<Integer> {
+
+    static final long DEFAULT_TIMEOUT_MS = 30_000;
+
+    @Spec
+    CommandSpec spec;
+
+    // Global options are inherited so they work before or after the subcommand. No picocli defaultValue:
+    // null means "not given", resolved in gatewayCall().
+    @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "Gateway socket. Default: $" + SocketPaths.ENV + ", else $" + SocketPaths.LEGACY_ENV
+                    + ", else $XDG_RUNTIME_DIR/beamline/gateway.sock, else " + SocketPaths.FALLBACK + ".")
+    Path socket;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "Print the gateway's answer as JSON on one line, for scripts.")
+    boolean json;
+
+    @Option(names = "--timeout", paramLabel = "MS", scope = ScopeType.INHERIT,
+            description = "Milliseconds to wait for the connection and for the answer (default: "
+                    + DEFAULT_TIMEOUT_MS + ").")
+    Long timeoutMillis;
+
+    private final Map<String, String> env;
+
+    IpcCli(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.in, System.getenv()).execute(args));
+    }
+
+    /** The configured command line; {@code stdin} feeds {@code --payload @-}, {@code env} the defaults. */
+    public static CommandLine commandLine(InputStream stdin, Map<String, String> env) {
+        CommandLine cli = new CommandLine(new IpcCli(Map.copyOf(env)));
+        cli.registerConverter(ObjectNode.class, new PayloadConverter(stdin));
+        cli.setExpandAtFiles(false); // picocli would expand --payload @file into arguments itself
+        cli.setParameterExceptionHandler(new UsageErrorHandler());
+        configure(cli);
+        return cli;
+    }
+
+    /** Same exit-code table and unexpected-failure code on every command. */
+    private static void configure(CommandLine cmd) {
+        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.descriptions());
+        cmd.getCommandSpec().exitCodeOnExecutionException(ExitCodes.PROTOCOL);
+        cmd.getSubcommands().values().forEach(IpcCli::configure);
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing command: one of "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** The runner for a subcommand, with the global options resolved. */
+    GatewayCall gatewayCall(CommandSpec command) {
+        long ms = timeoutMillis == null ? DEFAULT_TIMEOUT_MS : timeoutMillis;
+        if (ms <= 0) {
+            throw new ParameterException(command.commandLine(), "--timeout must be a positive number of ms, was " + ms);
+        }
+        Path path = socket != null ? socket : SocketPaths.resolve(env);
+        CommandLine root = spec.commandLine();
+        return new GatewayCall(path, Duration.ofMillis(ms), json, root.getOut(), root.getErr());
+    }
+}

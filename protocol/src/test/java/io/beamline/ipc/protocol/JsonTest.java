@@ -1,0 +1,42 @@
+package io.beamline.ipc.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+
+    @Test
+    void parsesAnObject() {
+        assertThat(Json.parseObject("{\"a\":[1,{\"b\":\"é\"}]}".getBytes(StandardCharsets.UTF_8))
+                .at("/a/1/b").asText()).isEqualTo("é");
+    }
+
+    @Test
+    void rejectsWhatIsNotExactlyOneObject() {
+        for (String bad : new String[] {"", "[]", "1", "{\"a\":1}x", "{\"a\":1,\"a\":2}", "{'a':1}", "{\"a\":NaN}"}) {
+            assertThatThrownBy(() -> Json.parseObject(bad.getBytes(StandardCharsets.UTF_8)))
+                    .as(bad).isInstanceOfSatisfying(ProtocolException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD));
+        }
+    }
+
+    @Test
+    void boundsNesting() {
+        String ok = "{\"a\":" + "[".repeat(Json.MAX_NESTING_DEPTH - 2) + "]".repeat(Json.MAX_NESTING_DEPTH - 2) + "}";
+        Json.parseObject(ok.getBytes(StandardCharsets.UTF_8));
+        String deep = "{\"a\":" + "[".repeat(Json.MAX_NESTING_DEPTH + 1) + "]".repeat(Json.MAX_NESTING_DEPTH + 1) + "}";
+        assertThatThrownBy(() -> Json.parseObject(deep.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ProtocolException.class);
+    }
+
+    @Test
+    void errorResponsesUseSnakeCaseAndOmitAbsentFields() {
+        String json = new String(Json.write(ErrorResponse.of(ErrorBody.of(ErrorCode.RATE_LIMITED, "slow down")
+                .withRetryAfterMs(250))), StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"ok\":false,\"error\":{\"code\":9,\"status\":429,\"reason\":\"rate_limited\","
+                + "\"message\":\"slow down\",\"retryable\":true,\"retry_after_ms\":250}}");
+    }
+}
