@@ -1,0 +1,121 @@
+package io.beamline.ipc.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.beamline.ipc.client.IpcClient;
+import io.beamline.ipc.client.IpcErrorException;
+import io.beamline.ipc.protocol.Capabilities;
+import io.beamline.ipc.protocol.ErrorCode;
+import io.beamline.ipc.testkit.LauncherProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a user does after `make run`: the real gateway process, reached by bin/ipc and the Java client. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliAgainstGatewayIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private Path dir;
+    private LauncherProcess gateway;
+    private Path sock;
+
+    @BeforeAll
+    void startGateway(@TempDir Path tempDir) {
+        dir = tempDir;
+        sock = dir.resolve("gw.sock");
+        gateway = LauncherProcess.start("ipc-gateway", dir, Map.of(), "--socket", sock.toString());
+        gateway.awaitStdout("listening on", WAIT);
+    }
+
+    @AfterAll
+    void stopGateway() {
+        gateway.terminate();
+        assertThat(gateway.awaitExit(WAIT)).isZero();
+        assertThat(gateway.stderr()).doesNotContain("LEAK");
+    }
+
+    private LauncherProcess cli(String... args) {
+        List<String> all = new ArrayList<>(List.of("--socket", sock.toString()));
+        all.addAll(List.of(args));
+        LauncherProcess p = LauncherProcess.start("ipc", dir, Map.of(), all.toArray(String[]::new));
+        p.awaitExit(WAIT);
+        return p;
+    }
+
+    @Test
+    void pingAnswers() {
+        try (LauncherProcess p = cli("ping")) {
+            assertThat(p.awaitExit(WAIT)).as(p.stderr()).isZero();
+            assertThat(p.stdout()).contains("PONG");
+        }
+    }
+
+    @Test
+    void capsAsJsonForScripts() {
+        try (LauncherProcess p = cli("--json", "caps")) {
+            assertThat(p.awaitExit(WAIT)).as(p.stderr()).isZero();
+            assertThat(p.stdout()).contains("\"protocol_versions\":[1]", "\"max_frame_bytes\":4194304");
+        }
+    }
+
+    @Test
+    void submitIsAnsweredWithTheDocumentedNotImplementedErrorAndExitCodeOne() {
+        try (LauncherProcess p = cli("submit", "--type", "code_completion", "--payload", "{\"file\":\"a.py\"}")) {
+            assertThat(p.awaitExit(WAIT)).isEqualTo(1);
+            assertThat(p.stderr()).contains("error 13", "router_bridge_pending", "(501)");
+        }
+    }
+
+    @Test
+    void theCliTellsAMissingGatewayFromAServerError() {
+        try (LauncherProcess p = LauncherProcess.start("ipc", dir, Map.of(), "--socket",
+                dir.resolve("nobody.sock").toString(), "ping")) {
+            assertThat(p.awaitExit(WAIT)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void theJavaClientPipelinesManyRequestsFromManyThreadsOnOneConnection() throws Exception {
+        try (IpcClient client = IpcClient.connect(sock)) {
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 250; i++) {
+                        CompletableFuture<?> f = switch (i % 3) {
+                            case 0 -> client.ping();
+                            case 1 -> client.capabilities().thenAccept(c ->
+                                    assertThat(c.protocolVersions()).containsExactly(1));
+                            default -> client.query("t-" + i).handle((ok, e) -> {
+                                assertThat(e).hasCauseInstanceOf(IpcErrorException.class);
+                                assertThat(((IpcErrorException) e.getCause()).errorCode())
+                                        .isEqualTo(ErrorCode.NOT_IMPLEMENTED);
+                                return null;
+                            });
+                        };
+                        synchronized (all) {
+                            all.add(f);
+                        }
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+            assertThat(all).hasSize(1000);
+            Capabilities caps = client.capabilities().get();
+            assertThat(caps.messageTypes()).hasSize(12);
+        }
+    }
+}
