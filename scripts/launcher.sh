@@ -14,5 +14,12 @@ launch() {
   fi
   cp="$jar:$root/$module/target/lib/*"
   # Netty's epoll transport is JNI: allow it without the JDK's warning.
-  exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} -cp "$cp" "$main" "$@"
+  local flags=(--enable-native-access=ALL-UNNAMED)
+  # From JDK 23 Netty turns sun.misc.Unsafe off unless allowed; with it buffers are 25-35 % faster
+  # (docs/PERFORMANCE.md). Older JDKs do not know the flag.
+  local major
+  major="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release" 2>/dev/null)"
+  if [ -n "$major" ] && [ "$major" -ge 23 ]; then flags+=(--sun-misc-unsafe-memory-access=allow); fi
+  # shellcheck disable=SC2086  # JAVA_OPTS is split on purpose
+  exec "$java_home/bin/java" "${flags[@]}" ${JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }
