@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -56,12 +57,14 @@ public final class Json {
         if (payload.length == 0) {
             throw invalid("payload is empty; a JSON object is required");
         }
-        String text = strictUtf8(payload);
+        requireStrictUtf8(payload);
         JsonNode node;
         try {
-            node = MAPPER.readTree(text);
+            node = MAPPER.readTree(payload);
         } catch (JsonProcessingException e) {
             throw invalid("payload is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw invalid("payload cannot be read: " + e.getMessage()); // not reached for a byte[] source
         }
         if (node == null || !node.isObject()) {
             throw invalid("payload must be a JSON object, was " + (node == null ? "nothing" : node.getNodeType()));
@@ -80,18 +83,28 @@ public final class Json {
     public static <T> T read(byte[] json, Class<T> type) {
         try {
             return MAPPER.readValue(json, type);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw invalid("cannot read " + type.getSimpleName() + ": " + e.getMessage());
         }
     }
 
-    /** Jackson tolerates some malformed UTF-8 (e.g. encoded surrogates); a strict decoder does not. */
-    private static String strictUtf8(byte[] bytes) {
+    /**
+     * Jackson tolerates some malformed UTF-8 (e.g. encoded surrogates); a strict decoder does not.
+     * Most payloads are ASCII, which is valid UTF-8 as is: only others pay for the decoder.
+     */
+    private static void requireStrictUtf8(byte[] bytes) {
+        int i = 0;
+        while (i < bytes.length && bytes[i] >= 0) {
+            i++;
+        }
+        if (i == bytes.length) {
+            return;
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
-            return decoder.decode(ByteBuffer.wrap(bytes)).toString();
+            decoder.decode(ByteBuffer.wrap(bytes, i, bytes.length - i));
         } catch (CharacterCodingException e) {
             throw invalid("payload is not valid UTF-8");
         }
