@@ -45,7 +45,7 @@ final class PeerCredentialsGuard extends ChannelInboundHandlerAdapter {
                     "uid " + peer.uid() + " is not allowed to use this gateway (see ipc.allowed_uids)"));
             return;
         }
-        LOG.debug("peer connected: {}", peer);
+        LOG.info("peer connected: {}", peer);
         ctx.fireChannelActive();
     }
 }
