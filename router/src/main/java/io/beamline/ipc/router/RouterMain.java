@@ -1,34 +1,140 @@
 package io.beamline.ipc.router;
 
+import io.beamline.ipc.router.decide.DecisionEngine;
+import io.beamline.ipc.router.policy.PolicyException;
+import io.beamline.ipc.router.policy.PolicyStore;
+import io.beamline.ipc.router.contract.DecideRequestParser;
+import io.beamline.ipc.router.service.RouterService;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/**
- * {@code ipc-router}: the reference Router. Its decide service arrives with the next issue; until then it
- * says so and exits with code 3, so that nothing mistakes it for a running Router.
- */
-@Command(name = "ipc-router", mixinStandardHelpOptions = true, version = "ipc-router (not yet implemented)",
-        description = "Reference Beamline Router: serves beamline.router.v1.decide over NATS. Not implemented yet.",
-        footer = {"", "Exit codes: 3 not implemented yet, 2 usage error."})
+/** {@code ipc-router}: serves the decide contract on NATS until SIGTERM or SIGINT, then drains and exits 0. */
+@Command(name = "ipc-router", mixinStandardHelpOptions = true, sortOptions = false,
+        version = "ipc-router " + RouterService.VERSION,
+        description = "Reference Beamline Router: serves " + RouterService.DECIDE_SUBJECT
+                + " over NATS (a NATS service: $SRV.PING/INFO/STATS).",
+        footer = {"", "Policies: <DIR>/<tenant_id>/<policy_id>.json; default_tenant/default ships built in.",
+                "", "Exit codes: 0 stopped cleanly, 1 could not start, 2 usage or configuration error."})
 public final class RouterMain implements Callable<Integer> {
 
-    static final int EXIT_NOT_IMPLEMENTED = 3;
+    static final int EXIT_START_FAILED = 1;
+    static final int EXIT_USAGE = 2;
 
-    @Option(names = "--nats", paramLabel = "URL", description = "NATS server URL")
-    String nats;
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--nats", paramLabel = "URL", description = "NATS server URL (default: ${DEFAULT-VALUE})",
+            defaultValue = "nats://127.0.0.1:4222")
+    private String nats;
 
     @Option(names = "--policies", paramLabel = "DIR", description = "directory of policy files")
-    String policies;
+    private Path policies;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "NATS service name (default: ${DEFAULT-VALUE})",
+            defaultValue = "beamline-router")
+    private String name;
+
+    @Option(names = "--queue-group", paramLabel = "GROUP",
+            description = "queue group shared by Routers that split the load (default: ${DEFAULT-VALUE})",
+            defaultValue = "beamline-router")
+    private String queueGroup;
+
+    @Option(names = "--drain-timeout-ms", paramLabel = "MS",
+            description = "how long a stop may take to answer requests in flight (default: ${DEFAULT-VALUE})",
+            defaultValue = "10000")
+    private long drainTimeoutMs;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new RouterMain()).execute(args));
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return new CommandLine(new RouterMain()).setExitCodeExceptionMapper(e -> EXIT_USAGE).execute(args);
     }
 
     @Override
     public Integer call() {
-        System.err.println("ipc-router: not yet: the reference Router's decide service is not implemented in this build");
-        return EXIT_NOT_IMPLEMENTED;
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        RouterConfig config;
+        PolicyStore store;
+        DecideRequestParser jsonReader = new DecideRequestParser();
+        try {
+            config = RouterConfig.defaults().withNatsUrl(nats).withPoliciesDir(policies).withServiceName(name)
+                    .withQueueGroup(queueGroup).withDrainTimeout(Duration.ofMillis(drainTimeoutMs));
+            store = PolicyStore.load(config.policiesDir(), jsonReader.mapper());
+        } catch (IllegalArgumentException | PolicyException e) {
+            err.println("ipc-router: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        Logger log = LoggerFactory.getLogger(RouterMain.class);
+        Connection connection;
+        try {
+            connection = Nats.connect(new Options.Builder().server(config.natsUrl())
+                    .connectionName(config.serviceName()).maxReconnects(-1).build());
+        } catch (IOException e) {
+            err.println("ipc-router: cannot connect to " + config.natsUrl() + ": " + e.getMessage());
+            return EXIT_START_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_START_FAILED;
+        }
+        // ThreadLocalRandom: safe whichever thread the endpoint's dispatcher runs on.
+        DecisionEngine engine = new DecisionEngine(store, ThreadLocalRandom.current(), System::currentTimeMillis,
+                new DecisionEngine.Limits(config.stickyMaxEntries(), config.idempotencyMaxEntries(),
+                        config.idempotencyTtl()));
+        RouterService service;
+        try {
+            service = RouterService.start(connection, config, engine);
+        } catch (IllegalStateException e) {
+            err.println("ipc-router: cannot start the NATS service: " + e.getMessage());
+            closeQuietly(connection);
+            return EXIT_START_FAILED;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        ShutdownSignals.onTerminate(() -> {
+            try {
+                service.close();
+                connection.drain(config.drainTimeout()).get();
+            } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
+                log.warn("drain did not complete: {}", e.toString());
+            } finally {
+                stopped.countDown();
+            }
+        });
+        out.println("ipc-router " + RouterService.VERSION + " serving " + RouterService.DECIDE_SUBJECT + " on "
+                + config.natsUrl() + " (service " + config.serviceName() + ", queue group " + config.queueGroup()
+                + ", " + store.size() + " policies)");
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("stopped");
+        return 0;
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,0 +1,98 @@
+package io.beamline.ipc.router;
+
+import io.beamline.ipc.router.service.Backpressure;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * The Router's settings, with every default in one place ({@link #defaults()}) and checked on creation: a
+ * bad value fails with a message naming the setting, the value and what is allowed.
+ *
+ * @param policiesDir null: only the shipped default policy
+ */
+public record RouterConfig(String natsUrl, Path policiesDir, String serviceName, String queueGroup,
+                           Duration drainTimeout, int stickyMaxEntries, int idempotencyMaxEntries,
+                           Duration idempotencyTtl, int decisionLogMaxEntries, Duration decisionTtl,
+                           Backpressure.Thresholds backpressure) {
+
+    private static final Pattern SERVICE_NAME = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
+    private static final Pattern QUEUE_GROUP = Pattern.compile("^[A-Za-z0-9_.-]{1,128}$");
+
+    public RouterConfig {
+        require(natsUrl != null && natsUrl.matches("^(nats|tls|ws|wss)://\\S+$"), "nats", natsUrl,
+                "a URL like nats://127.0.0.1:4222");
+        require(serviceName != null && SERVICE_NAME.matcher(serviceName).matches(), "name", serviceName,
+                "1..64 of A-Z a-z 0-9 _ - (NATS service name rules)");
+        require(queueGroup != null && QUEUE_GROUP.matcher(queueGroup).matches(), "queue-group", queueGroup,
+                "1..128 of A-Z a-z 0-9 _ . -");
+        require(drainTimeout != null && !drainTimeout.isNegative() && drainTimeout.toMillis() >= 100
+                && drainTimeout.toMillis() <= 300_000, "drain-timeout-ms", millis(drainTimeout), "100..300000");
+        require(stickyMaxEntries >= 1 && stickyMaxEntries <= 10_000_000, "sticky-max-entries",
+                String.valueOf(stickyMaxEntries), "1..10000000");
+        require(idempotencyMaxEntries >= 1 && idempotencyMaxEntries <= 10_000_000, "idempotency-max-entries",
+                String.valueOf(idempotencyMaxEntries), "1..10000000");
+        require(idempotencyTtl != null && idempotencyTtl.toMillis() >= 1_000
+                && idempotencyTtl.toMillis() <= 86_400_000, "idempotency-ttl-ms", millis(idempotencyTtl),
+                "1000..86400000");
+        require(decisionLogMaxEntries >= 1 && decisionLogMaxEntries <= 1_000_000, "decision-log-max-entries",
+                String.valueOf(decisionLogMaxEntries), "1..1000000");
+        require(decisionTtl != null && decisionTtl.toMillis() >= 1_000 && decisionTtl.toMillis() <= 86_400_000,
+                "decision-ttl-ms", millis(decisionTtl), "1000..86400000");
+        require(backpressure != null && backpressure.queueOverload() >= 0 && backpressure.latencyOverloadMs() >= 0
+                && backpressure.inflightOverload() >= 0, "backpressure", String.valueOf(backpressure),
+                "non-negative thresholds");
+    }
+
+    public static RouterConfig defaults() {
+        return new RouterConfig("nats://127.0.0.1:4222", null, "beamline-router", "beamline-router",
+                Duration.ofSeconds(10), 100_000, 100_000, Duration.ofMinutes(10), 10_000, Duration.ofMinutes(10),
+                Backpressure.Thresholds.DEFAULT);
+    }
+
+    public RouterConfig withNatsUrl(String url) {
+        return new RouterConfig(url, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure);
+    }
+
+    public RouterConfig withPoliciesDir(Path dir) {
+        return new RouterConfig(natsUrl, dir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure);
+    }
+
+    public RouterConfig withServiceName(String name) {
+        return new RouterConfig(natsUrl, policiesDir, name, queueGroup, drainTimeout, stickyMaxEntries,
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure);
+    }
+
+    public RouterConfig withQueueGroup(String group) {
+        return new RouterConfig(natsUrl, policiesDir, serviceName, group, drainTimeout, stickyMaxEntries,
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure);
+    }
+
+    public RouterConfig withDrainTimeout(Duration timeout) {
+        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, timeout, stickyMaxEntries,
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure);
+    }
+
+    public RouterConfig withDecisionTtl(Duration ttl) {
+        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, ttl, backpressure);
+    }
+
+    public RouterConfig withBackpressure(Backpressure.Thresholds thresholds) {
+        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, thresholds);
+    }
+
+    private static String millis(Duration d) {
+        return d == null ? "null" : String.valueOf(d.toMillis());
+    }
+
+    private static void require(boolean ok, String setting, String value, String allowed) {
+        if (!ok) {
+            throw new IllegalArgumentException("--" + setting + ": \"" + value + "\" is not valid; expected "
+                    + allowed);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.beamline.ipc.router.service;
+
+import io.beamline.ipc.router.RouterConfig;
+import io.beamline.ipc.router.contract.DecideRequestParser;
+import io.beamline.ipc.router.decide.DecisionEngine;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.service.Endpoint;
+import io.nats.service.Service;
+import io.nats.service.ServiceEndpoint;
+import io.nats.service.ServiceMessageHandler;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The Router on NATS: a jnats micro-service (so {@code $SRV.PING/INFO/STATS} discover it) whose endpoints
+ * listen in a queue group, so that several Routers share the load. The connection belongs to the caller;
+ * {@link #close()} drains the endpoints so that requests already received are still answered.
+ */
+public final class RouterService implements AutoCloseable {
+
+    public static final String DECIDE_SUBJECT = "beamline.router.v1.decide";
+    public static final String VERSION = "0.1.0";
+
+    private final Service service;
+    private final Connection connection;
+    private final Dispatcher decideDispatcher;
+    private final CompletableFuture<Boolean> done;
+
+    private RouterService(Service service, Connection connection, Dispatcher decideDispatcher,
+                          CompletableFuture<Boolean> done) {
+        this.service = service;
+        this.connection = connection;
+        this.decideDispatcher = decideDispatcher;
+        this.done = done;
+    }
+
+    public static RouterService start(Connection connection, RouterConfig config, DecisionEngine engine) {
+        DecideRequestParser parser = new DecideRequestParser();
+        LoadMeter load = new LoadMeter(System::nanoTime);
+        DecisionLog log = new DecisionLog(config.decisionLogMaxEntries(), config.decisionTtl(),
+                System::currentTimeMillis);
+        // Our own dispatcher for decide, so that the status endpoint can read its real queue length.
+        Dispatcher decideDispatcher = connection.createDispatcher();
+        LookupEndpoints lookups = new LookupEndpoints(connection, parser.mapper(), log);
+        Service service = Service.builder()
+                .connection(connection)
+                .name(config.serviceName())
+                .version(VERSION)
+                .description("Reference Beamline Router: the decide contract over NATS")
+                .metadata(Map.of("contract", "beamline.router.v1"))
+                .drainTimeout(config.drainTimeout())
+                .addServiceEndpoint(ServiceEndpoint.builder()
+                        .endpoint(endpoint("decide", DECIDE_SUBJECT, config))
+                        .dispatcher(decideDispatcher)
+                        .handler(new DecideEndpoint(connection, parser, engine, load, log))
+                        .build())
+                .addServiceEndpoint(endpoint(config, "get_decision", LookupEndpoints.GET_DECISION_SUBJECT,
+                        lookups.getDecision()))
+                .addServiceEndpoint(endpoint(config, "cancel", LookupEndpoints.CANCEL_SUBJECT, lookups.cancel()))
+                .addServiceEndpoint(endpoint(config, "status_backpressure", BackpressureEndpoint.SUBJECT,
+                        new BackpressureEndpoint(connection, parser.mapper(), decideDispatcher, load,
+                                config.backpressure(), System::currentTimeMillis)))
+                .build();
+        CompletableFuture<Boolean> done = service.startService();
+        try {
+            if (!service.isStarted(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("NATS service did not start within 5 s");
+            }
+            // The server has our subscriptions once the flush returns: no request sent after start is lost.
+            connection.flush(Duration.ofSeconds(5));
+        } catch (TimeoutException e) {
+            service.stop(false);
+            throw new IllegalStateException("NATS server did not confirm the subscriptions within 5 s", e);
+        } catch (InterruptedException e) {
+            service.stop(false);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+        return new RouterService(service, connection, decideDispatcher, done);
+    }
+
+    private static Endpoint endpoint(String name, String subject, RouterConfig config) {
+        return Endpoint.builder().name(name).subject(subject).queueGroup(config.queueGroup()).build();
+    }
+
+    private static ServiceEndpoint endpoint(RouterConfig config, String name, String subject,
+                                            ServiceMessageHandler handler) {
+        return ServiceEndpoint.builder().endpoint(endpoint(name, subject, config)).handler(handler).build();
+    }
+
+    public String id() {
+        return service.getId();
+    }
+
+    public Service service() {
+        return service;
+    }
+
+    /** Drains the endpoints (answers what was received), then stops. */
+    @Override
+    public void close() {
+        service.stop(true);
+        try {
+            // Service.stop(true) drained our decide subscription; the dispatcher itself is ours to close.
+            done.get(service.getDrainTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // stopping anyway; the connection's own drain is the last word
+        } finally {
+            if (connection.getStatus() == Connection.Status.CONNECTED) {
+                connection.closeDispatcher(decideDispatcher);
+            }
+        }
+    }
+}
