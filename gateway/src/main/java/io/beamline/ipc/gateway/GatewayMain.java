@@ -6,6 +6,7 @@ import io.beamline.ipc.gateway.config.ConfigLoader;
 import io.beamline.ipc.gateway.config.GatewayConfig;
 import io.beamline.ipc.gateway.config.GatewaySettings;
 import io.beamline.ipc.gateway.config.Setting;
+import io.beamline.ipc.process.ShutdownSignals;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

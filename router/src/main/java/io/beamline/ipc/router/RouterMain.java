@@ -1,5 +1,6 @@
 package io.beamline.ipc.router;
 
+import io.beamline.ipc.process.ShutdownSignals;
 import io.beamline.ipc.router.decide.DecisionEngine;
 import io.beamline.ipc.router.policy.PolicyException;
 import io.beamline.ipc.router.policy.PolicyStore;

@@ -1,19 +1,19 @@
-package io.beamline.ipc.gateway;
+package io.beamline.ipc.process;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * SIGTERM and SIGINT stop the gateway cleanly with exit code 0 (the JVM's own handling would exit 143
+ * SIGTERM and SIGINT stop the process cleanly with exit code 0 (the JVM's own handling would exit 143
  * and race the shutdown with hooks). A second signal while stopping exits at once.
  */
-final class ShutdownSignals {
+public final class ShutdownSignals {
 
     private ShutdownSignals() {
     }
 
-    static void onTerminate(Runnable stop) {
+    public static void onTerminate(Runnable stop) {
         AtomicBoolean stopping = new AtomicBoolean();
         SignalHandler handler = sig -> {
             if (!stopping.compareAndSet(false, true)) {
