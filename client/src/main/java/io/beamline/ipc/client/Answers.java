@@ -75,7 +75,8 @@ final class Answers {
                 b.message(),
                 sent.has("retryable") ? b.retryable() : known.retryable(),
                 b.retryAfterMs(),
-                b.details());
+                b.details(),
+                b.router());
     }
 
     private static ObjectNode object(Frame answer) {

@@ -2,10 +2,12 @@ package io.beamline.ipc.gateway;
 
 import io.beamline.ipc.gateway.config.GatewayConfig;
 import io.beamline.ipc.gateway.ipc.IpcServer;
-import io.beamline.ipc.gateway.task.RouterBridgePending;
-import io.beamline.ipc.gateway.task.TaskService;
+import io.beamline.ipc.gateway.routerclient.RouterClient;
+import io.beamline.ipc.gateway.task.RoutedTaskService;
+import io.beamline.ipc.gateway.task.TaskRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -18,18 +20,39 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final IpcServer ipc;
+    private final RouterClient router;
+    private final TaskRegistry tasks;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Gateway(GatewayConfig config, IpcServer ipc) {
+    private Gateway(GatewayConfig config, IpcServer ipc, RouterClient router, TaskRegistry tasks) {
         this.config = config;
         this.ipc = ipc;
+        this.router = router;
+        this.tasks = tasks;
     }
 
+    /** NATS connects in the background: the socket serves at once, TASK_* get 503 until NATS is up. */
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
-        TaskService tasks = new RouterBridgePending();
-        IpcServer ipc = IpcServer.start(config.ipc(), tasks);
-        return new Gateway(config, ipc);
+        RouterClient router = RouterClient.start(config.nats());
+        try {
+            TaskRegistry tasks = new TaskRegistry(config.tasks().registrySize(), config.tasks().ttl(),
+                    Clock.systemUTC());
+            IpcServer ipc = IpcServer.start(config.ipc(), new RoutedTaskService(router, tasks, config.router()));
+            return new Gateway(config, ipc, router, tasks);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            router.close();
+            throw e;
+        }
+    }
+
+    /** The Router path: pending requests, late replies, the NATS pool's state. */
+    public RouterClient router() {
+        return router;
+    }
+
+    public TaskRegistry tasks() {
+        return tasks;
     }
 
     public Path socketPath() {
@@ -57,7 +80,11 @@ public final class Gateway implements AutoCloseable {
         try {
             ipc.close();
         } finally {
-            stopped.countDown();
+            try {
+                router.close();
+            } finally {
+                stopped.countDown();
+            }
         }
     }
 }

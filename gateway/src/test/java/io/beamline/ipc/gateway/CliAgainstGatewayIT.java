@@ -7,6 +7,7 @@ import io.beamline.ipc.client.IpcErrorException;
 import io.beamline.ipc.protocol.Capabilities;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.testkit.LauncherProcess;
+import io.beamline.ipc.testkit.NatsServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +29,16 @@ class CliAgainstGatewayIT {
     private Path dir;
     private LauncherProcess gateway;
     private Path sock;
+    /** A private NATS with no Router on it: TASK_* get a deterministic no_responders answer. */
+    private NatsServerProcess nats;
 
     @BeforeAll
     void startGateway(@TempDir Path tempDir) {
         dir = tempDir;
         sock = dir.resolve("gw.sock");
-        gateway = LauncherProcess.start("ipc-gateway", dir, Map.of(), "--socket", sock.toString());
+        nats = NatsServerProcess.start();
+        gateway = LauncherProcess.start("ipc-gateway", dir, Map.of(), "--socket", sock.toString(),
+                "--nats", nats.url());
         gateway.awaitStdout("listening on", WAIT);
     }
 
@@ -42,6 +47,7 @@ class CliAgainstGatewayIT {
         gateway.terminate();
         assertThat(gateway.awaitExit(WAIT)).isZero();
         assertThat(gateway.stderr()).doesNotContain("LEAK");
+        nats.close();
     }
 
     private LauncherProcess cli(String... args) {
@@ -69,10 +75,10 @@ class CliAgainstGatewayIT {
     }
 
     @Test
-    void submitIsAnsweredWithTheDocumentedNotImplementedErrorAndExitCodeOne() {
+    void submitWithoutARouterIsA503AndExitCodeOne() {
         try (LauncherProcess p = cli("submit", "--type", "code_completion", "--payload", "{\"file\":\"a.py\"}")) {
             assertThat(p.awaitExit(WAIT)).isEqualTo(1);
-            assertThat(p.stderr()).contains("error 13", "router_bridge_pending", "(501)");
+            assertThat(p.stderr()).containsAnyOf("no_responders", "nats_unavailable").contains("error 7", "(503)");
         }
     }
 
@@ -99,7 +105,7 @@ class CliAgainstGatewayIT {
                             default -> client.query("t-" + i).handle((ok, e) -> {
                                 assertThat(e).hasCauseInstanceOf(IpcErrorException.class);
                                 assertThat(((IpcErrorException) e.getCause()).errorCode())
-                                        .isEqualTo(ErrorCode.NOT_IMPLEMENTED);
+                                        .isEqualTo(ErrorCode.UNAVAILABLE);
                                 return null;
                             });
                         };

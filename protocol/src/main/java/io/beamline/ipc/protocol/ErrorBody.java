@@ -4,10 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The {@code error} object of a RESPONSE_ERROR payload. {@code code} is what v1 clients read; the other
- * fields let newer clients act without parsing messages. {@code details} carries extra context.
+ * fields let newer clients act without parsing messages. {@code details} carries extra context;
+ * {@code router} the Router's own error when the Router sent one.
  */
 public record ErrorBody(int code, int status, String reason, String message, boolean retryable,
-                        Long retryAfterMs, JsonNode details) {
+                        Long retryAfterMs, JsonNode details, RouterErrorInfo router) {
+
+    /** The body without a Router error (the shape before the Router bridge). */
+    public ErrorBody(int code, int status, String reason, String message, boolean retryable, Long retryAfterMs,
+                     JsonNode details) {
+        this(code, status, reason, message, retryable, retryAfterMs, details, null);
+    }
 
     public static ErrorBody of(ErrorCode code, String message) {
         return new ErrorBody(code.code(), code.status(), code.reason(), message, code.retryable(), null, null);
@@ -18,7 +25,11 @@ public record ErrorBody(int code, int status, String reason, String message, boo
     }
 
     public ErrorBody withRetryAfterMs(long millis) {
-        return new ErrorBody(code, status, reason, message, retryable, millis, details);
+        return new ErrorBody(code, status, reason, message, retryable, millis, details, router);
+    }
+
+    public ErrorBody withRouter(RouterErrorInfo routerError) {
+        return new ErrorBody(code, status, reason, message, retryable, retryAfterMs, details, routerError);
     }
 
     public ErrorCode errorCode() {

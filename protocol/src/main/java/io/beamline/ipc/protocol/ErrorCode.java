@@ -3,6 +3,8 @@ package io.beamline.ipc.protocol;
 /**
  * Every error a client can see, as one table: IPC code, HTTP-like status, stable reason, retryability.
  * Codes 0-6 and 99 are the C gateway's and keep their meaning; 7 and up are ours.
+ * Router errors map onto these codes (the gateway's ErrorTranslation table); {@code status} and {@code reason}
+ * of an answer may be finer than a code's defaults (e.g. ROUTER_ERROR with status 403, reason validator_blocked).
  * docs/PROTOCOL.md renders this table; tests assert against it.
  */
 public enum ErrorCode {
@@ -28,6 +30,9 @@ public enum ErrorCode {
             "The peer's credentials are not allowed; the connection is closed after the answer."),
     NOT_IMPLEMENTED(13, 501, "not_implemented", false,
             "The message type is valid but this gateway does not serve it yet."),
+    ROUTER_ERROR(14, 500, "router_error", false,
+            "The Router refused or failed the request; status, reason and error.router say which error it sent."),
+    BAD_GATEWAY(15, 502, "bad_gateway", false, "The Router's reply could not be understood."),
     INTERNAL(99, 500, "internal", false, "An unexpected failure inside the gateway.");
 
     private final int code;

@@ -66,9 +66,14 @@ public final class ConfigLoader {
     /** One line per setting: key, effective value, where it came from, its environment name. */
     public List<String> describe() {
         return GatewaySettings.ALL.stream()
-                .map(s -> String.format("%-26s = %-40s # from %s; env %s", s.key(), raw.get(s.key()).value(),
+                .map(s -> String.format("%-30s = %-40s # from %s; env %s", s.key(), shown(s),
                         raw.get(s.key()).source(), s.envName()))
                 .toList();
+    }
+
+    private String shown(Setting<?> s) {
+        String v = raw.get(s.key()).value();
+        return s.secret() && v != null && !v.isEmpty() ? "****" : v;
     }
 
     /** The typed value of a setting, or a {@link ConfigException} that says what is wrong. */

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every gateway setting with its default and range: the one table that code, --help and
@@ -40,6 +41,46 @@ public final class GatewaySettings {
             "a comma-separated list of nats:// or tls:// URLs", List.of("CGW_IPC_NATS_URL"),
             "NATS servers (one URL, or a cluster's seed list)", Parsers::natsUrls);
 
+    public static final Setting<Integer> NATS_POOL_SIZE = Setting.of("nats.pool_size", "2", "an integer in 1..16",
+            List.of(), "NATS connections; requests are spread over the connected ones", Parsers.intIn(1, 16));
+
+    public static final Setting<Optional<String>> NATS_USER = Setting.of("nats.user", "", "a user name, or empty",
+            List.of(), "user for user/password authentication", Parsers::optionalText);
+
+    public static final Setting<Optional<String>> NATS_PASSWORD = Setting.of("nats.password", "",
+            "a password, or empty", List.of(), "password for user/password authentication (never printed)",
+            Parsers::optionalText);
+
+    public static final Setting<Optional<String>> NATS_TOKEN = Setting.of("nats.token", "", "a token, or empty",
+            List.of(), "token authentication (never printed)", Parsers::optionalText);
+
+    public static final Setting<Optional<Path>> NATS_CREDS_FILE = Setting.of("nats.creds_file", "",
+            "a readable file, or empty", List.of(), "NATS credentials file (JWT + NKey seed)", Parsers::readableFile);
+
+    public static final Setting<Optional<Path>> NATS_TLS_TRUSTSTORE = Setting.of("nats.tls.truststore_path", "",
+            "a readable keystore file, or empty", List.of(),
+            "trust store for tls:// servers; empty = the JVM's default trust", Parsers::readableFile);
+
+    public static final Setting<Optional<String>> NATS_TLS_TRUSTSTORE_PASSWORD = Setting.of(
+            "nats.tls.truststore_password", "", "a password, or empty", List.of(),
+            "trust store password (never printed)", Parsers::optionalText);
+
+    public static final Setting<Optional<Path>> NATS_TLS_KEYSTORE = Setting.of("nats.tls.keystore_path", "",
+            "a readable keystore file, or empty", List.of(), "client certificate and key for mutual TLS",
+            Parsers::readableFile);
+
+    public static final Setting<Optional<String>> NATS_TLS_KEYSTORE_PASSWORD = Setting.of(
+            "nats.tls.keystore_password", "", "a password, or empty", List.of(),
+            "key store password (never printed)", Parsers::optionalText);
+
+    public static final Setting<Integer> NATS_RECONNECT_WAIT_MS = Setting.of("nats.reconnect_wait_ms", "1000",
+            "an integer in 10..60000", List.of(), "pause between reconnect attempts to the same server",
+            Parsers.intIn(10, 60_000));
+
+    public static final Setting<Integer> NATS_RECONNECT_JITTER_MS = Setting.of("nats.reconnect_jitter_ms", "250",
+            "an integer in 0..60000", List.of(), "random extra pause added to each reconnect wait",
+            Parsers.intIn(0, 60_000));
+
     public static final Setting<String> ROUTER_SUBJECT = Setting.of("router.subject", "beamline.router.v1.decide",
             "a NATS subject without wildcards", List.of("CGW_IPC_ROUTER_SUBJECT"),
             "subject of the Router's decide service", Parsers::subject);
@@ -47,6 +88,34 @@ public final class GatewaySettings {
     public static final Setting<Integer> ROUTER_TIMEOUT_MS = Setting.of("router.timeout_ms", "5000",
             "an integer in 100..300000", List.of("CGW_IPC_TIMEOUT_MS"),
             "default deadline of a Router request, in ms", Parsers.intIn(100, 300_000));
+
+    public static final Setting<Integer> ROUTER_MAX_TIMEOUT_MS = Setting.of("router.max_timeout_ms", "30000",
+            "an integer in 100..300000, at least router.timeout_ms", List.of(),
+            "cap on a client's deadline_ms", Parsers.intIn(100, 300_000));
+
+    public static final Setting<String> ROUTER_DEFAULT_TENANT = Setting.of("router.default_tenant", "default_tenant",
+            "1..128 characters", List.of(), "tenant_id of a submit that names none",
+            Parsers.textOfLength(1, 128));
+
+    public static final Setting<String> ROUTER_DEFAULT_POLICY = Setting.of("router.default_policy", "default",
+            "1..128 characters", List.of(), "policy_id of a submit that names none", Parsers.textOfLength(1, 128));
+
+    public static final Setting<String> ROUTER_GET_DECISION_SUBJECT = Setting.of("router.get_decision_subject",
+            "beamline.router.v1.get_decision", "a NATS subject without wildcards", List.of(),
+            "subject asked by TASK_QUERY for a task this gateway does not know", Parsers::subject);
+
+    public static final Setting<String> ROUTER_CANCEL_SUBJECT = Setting.of("router.cancel_subject",
+            "beamline.router.v1.cancel", "a NATS subject without wildcards", List.of(),
+            "subject of the cancel notice TASK_CANCEL publishes", Parsers::subject);
+
+    public static final Setting<Integer> TASKS_REGISTRY_SIZE = Setting.of("tasks.registry_size", "10000",
+            "an integer in 16..1000000", List.of(),
+            "tasks remembered for TASK_QUERY/TASK_CANCEL; the oldest finished ones are forgotten first",
+            Parsers.intIn(16, 1_000_000));
+
+    public static final Setting<Integer> TASKS_TTL_MS = Setting.of("tasks.ttl_ms", "600000",
+            "an integer in 1000..86400000", List.of(), "how long a finished task is remembered",
+            Parsers.intIn(1000, 86_400_000));
 
     public static final Setting<Integer> DRAIN_TIMEOUT_MS = Setting.of("shutdown.drain_timeout_ms", "10000",
             "an integer in 0..600000", List.of(),
@@ -57,7 +126,11 @@ public final class GatewaySettings {
             Parsers::logLevel);
 
     public static final List<Setting<?>> ALL = List.of(SOCKET_PATH, MAX_CONNECTIONS, MAX_FRAME_BYTES, ALLOWED_UIDS,
-            IO_THREADS, NATS_URLS, ROUTER_SUBJECT, ROUTER_TIMEOUT_MS, DRAIN_TIMEOUT_MS, LOG_LEVEL);
+            IO_THREADS, NATS_URLS, NATS_POOL_SIZE, NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_CREDS_FILE,
+            NATS_TLS_TRUSTSTORE, NATS_TLS_TRUSTSTORE_PASSWORD, NATS_TLS_KEYSTORE, NATS_TLS_KEYSTORE_PASSWORD,
+            NATS_RECONNECT_WAIT_MS, NATS_RECONNECT_JITTER_MS, ROUTER_SUBJECT, ROUTER_TIMEOUT_MS,
+            ROUTER_MAX_TIMEOUT_MS, ROUTER_DEFAULT_TENANT, ROUTER_DEFAULT_POLICY, ROUTER_GET_DECISION_SUBJECT,
+            ROUTER_CANCEL_SUBJECT, TASKS_REGISTRY_SIZE, TASKS_TTL_MS, DRAIN_TIMEOUT_MS, LOG_LEVEL);
 
     private GatewaySettings() {
     }

@@ -3,10 +3,12 @@ package io.beamline.ipc.gateway.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -94,6 +96,33 @@ final class Parsers {
             throw new IllegalArgumentException("empty list");
         }
         return List.copyOf(out);
+    }
+
+    /** Empty means "not set". Secrets are not trimmed: a space may be part of a password. */
+    static Optional<String> optionalText(String text) {
+        return text == null || text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
+    static Function<String, String> textOfLength(int min, int max) {
+        return text -> {
+            String t = text.trim();
+            if (t.length() < min || t.length() > max) {
+                throw new IllegalArgumentException("length not in " + min + ".." + max);
+            }
+            return t;
+        };
+    }
+
+    static Optional<Path> readableFile(String text) {
+        String t = text.trim();
+        if (t.isEmpty()) {
+            return Optional.empty();
+        }
+        Path p = Path.of(t);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new IllegalArgumentException("not a readable file");
+        }
+        return Optional.of(p);
     }
 
     static String subject(String text) {

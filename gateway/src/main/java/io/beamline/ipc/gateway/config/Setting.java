@@ -22,6 +22,11 @@ public record Setting<T>(String key, Function<Map<String, String>, String> defau
         return new Setting<>(key, env -> defaultValue, allowed, legacyEnv, description, parse);
     }
 
+    /** Passwords and tokens are never printed (--print-config shows them as ****). */
+    public boolean secret() {
+        return key.endsWith("password") || key.endsWith("token");
+    }
+
     public String envName() {
         return "BEAMLINE_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
     }

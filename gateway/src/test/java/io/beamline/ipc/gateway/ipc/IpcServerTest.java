@@ -54,22 +54,15 @@ class IpcServerTest {
             assertThat(caps.path("features").toString()).contains("pipelining", "peer_credentials");
             JsonNode submit = caps.path("message_types").get(0);
             assertThat(submit.path("name").asText()).isEqualTo("TASK_SUBMIT");
-            assertThat(submit.path("served").asBoolean()).as("no Router bridge yet").isFalse();
+            assertThat(submit.path("served").asBoolean()).as("the task service serves it").isTrue();
             assertThat(caps.path("error_codes").findValuesAsText("reason")).contains("not_implemented", "overloaded");
         }
     }
 
     @Test
-    void tasksGetADocumentedNotImplementedErrorUntilTheRouterBridgeLands() throws Exception {
+    void streamSubscribeGetsADocumentedNotImplementedError() throws Exception {
         try (IpcServer s = TestServers.start(TestServers.config(dir));
              RawIpcConnection c = RawIpcConnection.open(s.socketPath())) {
-            c.send(frame(MessageType.TASK_SUBMIT, "{\"task_type\":\"code_completion\",\"payload\":{\"a\":1}}"));
-            JsonNode error = errorOf(c.read());
-            assertThat(error.path("code").asInt()).isEqualTo(ErrorCode.NOT_IMPLEMENTED.code());
-            assertThat(error.path("reason").asText()).isEqualTo("router_bridge_pending");
-            assertThat(error.path("retryable").asBoolean(true)).isFalse();
-            c.send(frame(MessageType.TASK_QUERY, "{\"command\":\"task_query\",\"task_id\":\"t-1\"}"));
-            assertError(c.read(), ErrorCode.NOT_IMPLEMENTED);
             c.send(frame(MessageType.STREAM_SUBSCRIBE, "{}"));
             assertError(c.read(), ErrorCode.NOT_IMPLEMENTED);
         }

@@ -2,7 +2,6 @@ package io.beamline.ipc.gateway.ipc;
 
 import io.beamline.ipc.gateway.config.IpcConfig;
 import io.beamline.ipc.gateway.config.UidAllowList;
-import io.beamline.ipc.gateway.task.RouterBridgePending;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.beamline.ipc.protocol.Frame;
 import java.nio.file.Path;
@@ -21,7 +20,7 @@ final class TestServers {
     }
 
     static IpcServer start(IpcConfig config) throws Exception {
-        return IpcServer.start(config, new RouterBridgePending());
+        return IpcServer.start(config, new ControllableTasks());
     }
 
     static IpcServer start(IpcConfig config, TaskService tasks) throws Exception {

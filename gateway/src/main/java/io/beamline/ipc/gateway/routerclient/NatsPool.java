@@ -1,0 +1,201 @@
+package io.beamline.ipc.gateway.routerclient;
+
+import io.beamline.ipc.gateway.config.NatsConfig;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Dispatcher;
+import io.nats.client.ErrorListener;
+import io.nats.client.MessageHandler;
+import io.nats.client.Nats;
+import io.nats.client.NUID;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * N NATS connections, each with its own reply inbox subscription. Connections come up in the background
+ * (the gateway starts without NATS) and reconnect forever with jitter; requests go round-robin to the ones
+ * that are connected now. State and reconnects are observable; a drop is reported so in-flight requests on
+ * that connection can be answered at once.
+ */
+public final class NatsPool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NatsPool.class);
+
+    /** One pooled connection. Its reply subjects are {@code inboxPrefix + token}. */
+    public static final class Member {
+        private final int index;
+        private final String inboxPrefix = "_INBOX.gw." + NUID.nextGlobal() + ".";
+        private volatile Connection connection;
+        private volatile Dispatcher replies;
+        private final AtomicLong reconnects = new AtomicLong();
+
+        private Member(int index) {
+            this.index = index;
+        }
+
+        public int index() {
+            return index;
+        }
+
+        public String inboxPrefix() {
+            return inboxPrefix;
+        }
+
+        /** Connected and subscribed to its inbox: safe to send a request on. */
+        public boolean usable() {
+            Connection c = connection;
+            return c != null && replies != null && c.getStatus() == Connection.Status.CONNECTED;
+        }
+
+        Connection connection() {
+            return connection;
+        }
+
+        public String state() {
+            Connection c = connection;
+            return c == null ? "CONNECTING" : c.getStatus().name();
+        }
+
+        public long reconnects() {
+            return reconnects.get();
+        }
+    }
+
+    private final List<Member> members;
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile boolean closed;
+
+    private NatsPool(List<Member> members) {
+        this.members = members;
+    }
+
+    /**
+     * @param replies      receives every message on every member's inbox
+     * @param disconnected told when a member's connection drops or closes
+     */
+    public static NatsPool start(NatsConfig cfg, MessageHandler replies, Consumer<Member> disconnected) {
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < cfg.poolSize(); i++) {
+            members.add(new Member(i));
+        }
+        NatsPool pool = new NatsPool(List.copyOf(members));
+        for (Member m : members) {
+            var options = NatsOptionsFactory.build(cfg, "beamline-ipc-gateway-" + m.index,
+                    (conn, event) -> pool.onEvent(m, conn, event, replies, disconnected), new QuietErrors(m));
+            try {
+                // reconnectOnConnect: a NATS server that is not up yet is waited for, not fatal.
+                Nats.connectAsynchronously(options, true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the NATS pool", e);
+            }
+        }
+        return pool;
+    }
+
+    /** A connected member, round-robin; empty when none is connected. */
+    public Optional<Member> pick() {
+        int n = members.size();
+        int start = Math.floorMod(next.getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            Member m = members.get((start + i) % n);
+            if (m.usable()) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public List<Member> members() {
+        return members;
+    }
+
+    public int connected() {
+        return (int) members.stream().filter(Member::usable).count();
+    }
+
+    public long reconnects() {
+        return members.stream().mapToLong(Member::reconnects).sum();
+    }
+
+    private void onEvent(Member m, Connection conn, ConnectionListener.Events event, MessageHandler replies,
+                         Consumer<Member> disconnected) {
+        synchronized (m) {
+            if (m.connection == null) {
+                m.connection = conn;
+            }
+            if (closed) {
+                closeQuietly(conn);
+                return;
+            }
+            // A pool started before NATS was up sees RECONNECTED, not CONNECTED, on its first success.
+            if (m.replies == null && (event == ConnectionListener.Events.CONNECTED
+                    || event == ConnectionListener.Events.RECONNECTED)) {
+                // jnats re-sends this subscription after every reconnect.
+                Dispatcher d = conn.createDispatcher(replies);
+                d.subscribe(m.inboxPrefix + "*");
+                m.replies = d;
+            }
+        }
+        switch (event) {
+            case CONNECTED -> LOG.info("NATS connection {} connected to {}", m.index, conn.getConnectedUrl());
+            case RECONNECTED -> {
+                m.reconnects.incrementAndGet();
+                LOG.info("NATS connection {} reconnected to {}", m.index, conn.getConnectedUrl());
+            }
+            case DISCONNECTED, CLOSED -> {
+                LOG.debug("NATS connection {}: {}", m.index, event);
+                disconnected.accept(m);
+            }
+            default -> LOG.debug("NATS connection {}: {}", m.index, event);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Member m : members) {
+            Connection c;
+            synchronized (m) {
+                c = m.connection;
+            }
+            if (c != null) {
+                closeQuietly(c);
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("closing a NATS connection failed", e);
+        }
+    }
+
+    /** jnats' default listener logs every reconnect attempt at SEVERE; these are expected, so debug. */
+    private record QuietErrors(Member member) implements ErrorListener {
+        @Override
+        public void errorOccurred(Connection conn, String error) {
+            LOG.warn("NATS connection {}: server error {}", member.index, error);
+        }
+
+        @Override
+        public void exceptionOccurred(Connection conn, Exception exp) {
+            LOG.debug("NATS connection {}: {}", member.index, exp.toString());
+        }
+
+        @Override
+        public void slowConsumerDetected(Connection conn, io.nats.client.Consumer consumer) {
+            LOG.warn("NATS connection {}: replies arrive faster than they are handled", member.index);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.beamline.ipc.gateway.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.beamline.ipc.protocol.ErrorBody;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tasks this gateway knows, bounded: at most {@code maxSize} entries, and a finished task is forgotten
+ * {@code ttl} after it finished (time from the injected clock). When full, the oldest finished task makes
+ * room; a registry full of pending tasks refuses new ones. Pending tasks are never evicted: their own
+ * deadline ends them. Status moves once, from PENDING to a final status; the first mover wins.
+ */
+public final class TaskRegistry {
+
+    /** What TASK_CANCEL found: {@code cancelledNow} when this call ended a pending task. */
+    public record Cancellation(boolean cancelledNow, TaskSnapshot task) {
+    }
+
+    /** Why a task could not be registered. */
+    public enum Refusal { DUPLICATE_ID, FULL }
+
+    private static final class Entry {
+        final String taskId;
+        final String traceId;
+        final Instant createdAt;
+        final Runnable abort;
+        TaskStatus status = TaskStatus.PENDING;
+        JsonNode decision;
+        ErrorBody error;
+        Instant finishedAt;
+
+        Entry(String taskId, String traceId, Instant createdAt, Runnable abort) {
+            this.taskId = taskId;
+            this.traceId = traceId;
+            this.createdAt = createdAt;
+            this.abort = abort;
+        }
+
+        TaskSnapshot snapshot() {
+            return new TaskSnapshot(taskId, traceId, status, decision, error, createdAt, finishedAt);
+        }
+    }
+
+    private final int maxSize;
+    private final Duration ttl;
+    private final Clock clock;
+    private final Map<String, Entry> entries = new HashMap<>();
+    /** Finished entries in finish order = expiry order (one TTL for all). */
+    private final ArrayDeque<Entry> finished = new ArrayDeque<>();
+
+    public TaskRegistry(int maxSize, Duration ttl, Clock clock) {
+        this.maxSize = maxSize;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /**
+     * Records a new pending task.
+     *
+     * @param abort run (outside the registry's lock) when the task is cancelled while pending
+     * @return empty when registered, else why not
+     */
+    public synchronized Optional<Refusal> register(String taskId, String traceId, Runnable abort) {
+        expire();
+        if (entries.containsKey(taskId)) {
+            return Optional.of(Refusal.DUPLICATE_ID);
+        }
+        if (entries.size() >= maxSize) {
+            Entry oldest = finished.poll();
+            if (oldest == null) {
+                return Optional.of(Refusal.FULL);
+            }
+            entries.remove(oldest.taskId, oldest);
+        }
+        entries.put(taskId, new Entry(taskId, traceId, clock.instant(), abort));
+        return Optional.empty();
+    }
+
+    /**
+     * Moves a pending task to a final status.
+     *
+     * @return true if this call finished it; false if it was already final or is unknown
+     */
+    public boolean finish(String taskId, TaskStatus status, JsonNode decision, ErrorBody error) {
+        return finishEntry(taskId, status, decision, error) != null;
+    }
+
+    /**
+     * Cancels a pending task: its status becomes CANCELLED and its abort action runs.
+     *
+     * @return the task after the call; empty if unknown
+     */
+    public Optional<Cancellation> cancel(String taskId, ErrorBody error) {
+        Entry e = finishEntry(taskId, TaskStatus.CANCELLED, null, error);
+        if (e != null) {
+            e.abort.run();
+            return Optional.of(new Cancellation(true, snapshotOf(e)));
+        }
+        return get(taskId).map(t -> new Cancellation(false, t));
+    }
+
+    public synchronized Optional<TaskSnapshot> get(String taskId) {
+        expire();
+        return Optional.ofNullable(entries.get(taskId)).map(Entry::snapshot);
+    }
+
+    public synchronized int size() {
+        expire();
+        return entries.size();
+    }
+
+    public synchronized long pending() {
+        return entries.values().stream().filter(e -> e.status == TaskStatus.PENDING).count();
+    }
+
+    private synchronized TaskSnapshot snapshotOf(Entry e) {
+        return e.snapshot();
+    }
+
+    private synchronized Entry finishEntry(String taskId, TaskStatus status, JsonNode decision, ErrorBody error) {
+        if (status == TaskStatus.PENDING) {
+            throw new IllegalArgumentException("PENDING is not a final status");
+        }
+        Entry e = entries.get(taskId);
+        if (e == null || e.status != TaskStatus.PENDING) {
+            return null;
+        }
+        e.status = status;
+        e.decision = decision;
+        e.error = error;
+        e.finishedAt = clock.instant();
+        finished.add(e);
+        return e;
+    }
+
+    private void expire() {
+        Instant now = clock.instant();
+        for (Entry head = finished.peek(); head != null && !now.isBefore(head.finishedAt.plus(ttl));
+             head = finished.peek()) {
+            finished.poll();
+            entries.remove(head.taskId, head);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.beamline.ipc.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.client.IpcClient;
+import io.beamline.ipc.client.IpcErrorException;
+import io.beamline.ipc.client.TaskResponse;
+import io.beamline.ipc.gateway.config.ConfigLoader;
+import io.beamline.ipc.protocol.ErrorCode;
+import io.beamline.ipc.protocol.Json;
+import io.beamline.ipc.testkit.NatsServerProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** NATS going away: in-flight requests and new ones get an immediate, retryable 503; it comes back by itself. */
+class NatsOutageIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    Path dir;
+
+    private static ObjectNode json(String s) {
+        return Json.parseObject(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static IpcErrorException errorOf(CompletableFuture<TaskResponse> f) {
+        Throwable t = catchThrowable(() -> f.get(10, TimeUnit.SECONDS));
+        assertThat(t).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IpcErrorException.class);
+        return (IpcErrorException) t.getCause();
+    }
+
+    @Test
+    void inFlightAndNewRequestsFailFastWhileNatsIsDownAndServeAgainAfter() throws Exception {
+        try (NatsServerProcess nats = NatsServerProcess.start();
+             Gateway gateway = Gateway.start(ConfigLoader.load(null, Map.of(), Map.of(
+                     "ipc.socket_path", dir.resolve("gw.sock").toString(),
+                     "nats.url", nats.url(),
+                     "nats.reconnect_wait_ms", "50",
+                     "router.timeout_ms", "20000")))) {
+            await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 2);
+            ScriptedRouter router = new ScriptedRouter(nats.url());
+            try (IpcClient client = IpcClient.connect(gateway.socketPath())) {
+                assertThat(client.submit(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hi there\"}}"))
+                        .get(10, TimeUnit.SECONDS).decision()).isPresent();
+
+                router.decide = m -> null;
+                CompletableFuture<TaskResponse> inFlight =
+                        client.submit(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hi there\"}}"));
+                router.decideRequests.poll(10, TimeUnit.SECONDS);
+                long start = System.nanoTime();
+                nats.stop();
+                IpcErrorException dropped = errorOf(inFlight);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 20 s deadline")
+                        .isLessThan(Duration.ofSeconds(5));
+                assertThat(dropped.status()).isEqualTo(503);
+                assertThat(dropped.reason()).isEqualTo("nats_disconnected");
+                assertThat(dropped.retryable()).isTrue();
+                assertThat(dropped.errorMessage()).contains("may have seen it");
+
+                await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 0);
+                long t0 = System.nanoTime();
+                IpcErrorException down = errorOf(client.submit(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"x\"}}")));
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+                assertThat(down.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+                assertThat(down.reason()).isEqualTo("nats_unavailable");
+                assertThat(down.retryable()).isTrue();
+                assertThat(gateway.router().pending()).isZero();
+
+                nats.restart();
+                await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 2);
+                assertThat(gateway.router().pool().reconnects()).isGreaterThanOrEqualTo(2);
+                router.decide = ScriptedRouter::decision;
+                await().atMost(WAIT).ignoreExceptions().until(() -> client.submit(
+                        json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"back\"}}")).get(5, TimeUnit.SECONDS)
+                        .decision().isPresent());
+            } finally {
+                router.close();
+            }
+        }
+    }
+
+    @Test
+    void theGatewayStartsWithoutNatsAndAnswers503UntilItComes() throws Exception {
+        try (NatsServerProcess nats = NatsServerProcess.start()) {
+            String url = nats.url();
+            nats.stop();
+            try (Gateway gateway = Gateway.start(ConfigLoader.load(null, Map.of(), Map.of(
+                    "ipc.socket_path", dir.resolve("gw2.sock").toString(), "nats.url", url,
+                    "nats.reconnect_wait_ms", "50")));
+                 IpcClient client = IpcClient.connect(gateway.socketPath())) {
+                IpcErrorException e = errorOf(client.submit(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"x\"}}")));
+                assertThat(e.reason()).isEqualTo("nats_unavailable");
+                nats.restart();
+                await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 2);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.beamline.ipc.gateway.routerclient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.protocol.ErrorCode;
+import io.beamline.ipc.protocol.Json;
+import io.beamline.ipc.protocol.ProtocolException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DecideRequestMapperTest {
+
+    private final DecideRequestMapper mapper = new DecideRequestMapper("default_tenant", "default");
+
+    private static ObjectNode json(String s) {
+        return Json.parseObject(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void nativeSubmitBecomesADecideRequestWithEveryFieldKept() {
+        DecideCall call = mapper.map(json("""
+                {"task_type":"text.generate","payload":{"prompt":"Hello, world"},"tenant_id":"acme",
+                 "policy_id":"premium","task_id":"req-0001","metadata":{"source":"ide"},
+                 "constraints":{"max_latency_ms":2000},"deadline_ms":1500,"idempotency_key":"k-1"}"""));
+        JsonNode r = call.request();
+        assertThat(r.path("version").asText()).isEqualTo("1");
+        assertThat(r.path("request_id").asText()).isEqualTo("req-0001");
+        assertThat(r.path("tenant_id").asText()).isEqualTo("acme");
+        assertThat(r.path("policy_id").asText()).isEqualTo("premium");
+        assertThat(r.path("task").toString()).isEqualTo("{\"type\":\"text.generate\",\"payload\":{\"prompt\":\"Hello, world\"}}");
+        assertThat(r.path("metadata").toString()).isEqualTo("{\"source\":\"ide\"}");
+        assertThat(r.path("constraints").toString()).isEqualTo("{\"max_latency_ms\":2000}");
+        assertThat(r.path("idempotency_key").asText()).isEqualTo("k-1");
+        assertThat(r.path("trace_id").asText()).matches("[0-9a-f]{32}").isEqualTo(call.traceId());
+        assertThat(call.taskId()).isEqualTo("req-0001");
+        assertThat(call.requestedDeadline()).contains(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void defaultsFillTenantPolicyAndAUuidV4TaskId() {
+        DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello there\"}}"));
+        assertThat(call.request().path("tenant_id").asText()).isEqualTo("default_tenant");
+        assertThat(call.request().path("policy_id").asText()).isEqualTo("default");
+        assertThat(call.taskId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        assertThat(call.request().path("request_id").asText()).isEqualTo(call.taskId());
+        assertThat(call.requestedDeadline()).isEmpty();
+        assertThat(call.request().has("metadata")).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"command\":\"task_submit\",\"task_type\":\"code_completion\",\"file\":\"/p/a.py\",\"line\":42,\"context\":\"def f():\",\"params\":{\"n\":1}}",
+            "{\"task\":\"code_completion\",\"file\":\"/p/a.py\",\"line\":42,\"context\":\"def f():\",\"params\":{\"n\":1}}"})
+    void legacyEditorFieldsBecomeTheTaskPayload(String submit) {
+        DecideCall call = mapper.map(json(submit));
+        JsonNode task = call.request().path("task");
+        assertThat(task.path("type").asText()).isEqualTo("code_completion");
+        assertThat(task.path("payload").toString())
+                .isEqualTo("{\"file\":\"/p/a.py\",\"line\":42,\"context\":\"def f():\",\"params\":{\"n\":1}}");
+    }
+
+    @Test
+    void aPayloadBelowTheRoutersTenByteMinimumIsPaddedNotRejected() {
+        JsonNode empty = mapper.map(json("{\"task_type\":\"t\",\"payload\":{}}")).request().path("task").path("payload");
+        assertThat(empty.toString()).isEqualTo("{\"_pad\":\"\"}");
+        assertThat(Json.write(empty).length).isGreaterThanOrEqualTo(DecideRequestMapper.ROUTER_MIN_PAYLOAD_BYTES);
+        JsonNode small = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"a\":1}}")).request().path("task").path("payload");
+        assertThat(small.toString()).isEqualTo("{\"a\":1,\"_pad\":\"\"}");
+        JsonNode bigEnough = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"ab\":\"1\"}}")).request().path("task").path("payload");
+        assertThat(bigEnough.toString()).as("10 bytes exactly").isEqualTo("{\"ab\":\"1\"}");
+        JsonNode legacyNothing = mapper.map(json("{\"task\":\"t\"}")).request().path("task").path("payload");
+        assertThat(legacyNothing.toString()).isEqualTo("{\"_pad\":\"\"}");
+    }
+
+    @Test
+    void theClientsTraceparentGivesTheTraceIdAndANewChildSpan() {
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"traceparent\":\"" + parent + "\"}"));
+        assertThat(call.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(call.request().path("trace_id").asText()).isEqualTo(call.traceId());
+        String tp = call.headers().get("traceparent");
+        assertThat(tp).matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01").isNotEqualTo(parent);
+    }
+
+    @Test
+    void everyRequestCarriesTheContractHeaders() {
+        DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"tenant_id\":\"acme\",\"task_id\":\"id-1\"}"));
+        assertThat(call.headers()).containsOnlyKeys("trace_id", "tenant_id", "version", "traceparent", "request_id")
+                .containsEntry("trace_id", call.traceId()).containsEntry("tenant_id", "acme")
+                .containsEntry("version", "1").containsEntry("request_id", "id-1");
+        assertThat(call.headers().get("traceparent")).startsWith("00-" + call.traceId() + "-");
+    }
+
+    @Test
+    void anInvalidTraceparentStartsANewTrace() {
+        DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"traceparent\":\"tr-123\"}"));
+        assertThat(call.traceId()).matches("[0-9a-f]{32}");
+        assertThat(TraceContext.parse("00-00000000000000000000000000000000-00f067aa0ba902b7-01")).isEmpty();
+        assertThat(TraceContext.parse("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"payload\":{\"a\":1}}                                   | task_type",
+            "{\"task_type\":\"\",\"payload\":{}}                       | task_type",
+            "{\"task_type\":7,\"payload\":{}}                          | task_type",
+            "{\"task_type\":\"t\",\"payload\":[1]}                     | payload",
+            "{\"task_type\":\"t\",\"payload\":{},\"tenant_id\":5}       | tenant_id",
+            "{\"task_type\":\"t\",\"payload\":{},\"metadata\":\"x\"}    | metadata",
+            "{\"task_type\":\"t\",\"payload\":{},\"constraints\":1}     | constraints",
+            "{\"task_type\":\"t\",\"payload\":{},\"deadline_ms\":0}     | deadline_ms",
+            "{\"task_type\":\"t\",\"payload\":{},\"deadline_ms\":\"5\"} | deadline_ms",
+            "{\"task_type\":\"t\",\"payload\":{},\"stream\":\"yes\"}    | stream",
+            "{\"task_type\":\"a\",\"task\":\"b\"}                      | task_type"})
+    void badFieldsAreInvalidPayloadNamingTheField(String submit, String field) {
+        assertThatThrownBy(() -> mapper.map(json(submit)))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD);
+                    assertThat(e.getMessage()).contains(field);
+                });
+    }
+
+    @Test
+    void tooLongIdsAreRefused() {
+        String longId = "x".repeat(129);
+        assertThatThrownBy(() -> mapper.map(json("{\"task_type\":\"t\",\"payload\":{},\"task_id\":\"" + longId + "\"}")))
+                .hasMessageContaining("task_id").hasMessageContaining("128");
+        String longKey = "k".repeat(257);
+        assertThatThrownBy(() -> mapper.map(json("{\"task_type\":\"t\",\"payload\":{},\"idempotency_key\":\"" + longKey + "\"}")))
+                .hasMessageContaining("idempotency_key");
+    }
+
+    @Test
+    void streamingIsNotServedYet() {
+        assertThatThrownBy(() -> mapper.map(json("{\"task_type\":\"t\",\"payload\":{},\"stream\":true}")))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_IMPLEMENTED));
+    }
+}
