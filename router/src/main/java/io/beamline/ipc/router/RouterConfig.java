@@ -1,6 +1,7 @@
 package io.beamline.ipc.router;
 
 import io.beamline.ipc.router.service.Backpressure;
+import io.beamline.ipc.router.stream.StreamSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -9,12 +10,16 @@ import java.util.regex.Pattern;
  * The Router's settings, with every default in one place ({@link #defaults()}) and checked on creation: a
  * bad value fails with a message naming the setting, the value and what is allowed.
  *
- * @param policiesDir null: only the shipped default policy
+ * @param policiesDir    null: only the shipped default policy
+ * @param faultsEnabled  fault injection (headers, policy {@code faults}, slow start) is honoured only then
+ * @param faultSlowStart how long the Router waits before serving; zero unless faults are enabled
+ * @param stream         chunk count, size and pace of {@code task.stream} output (policies may override)
  */
 public record RouterConfig(String natsUrl, Path policiesDir, String serviceName, String queueGroup,
                            Duration drainTimeout, int stickyMaxEntries, int idempotencyMaxEntries,
                            Duration idempotencyTtl, int decisionLogMaxEntries, Duration decisionTtl,
-                           Backpressure.Thresholds backpressure) {
+                           Backpressure.Thresholds backpressure, boolean faultsEnabled, Duration faultSlowStart,
+                           StreamSettings stream) {
 
     private static final Pattern SERVICE_NAME = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final Pattern QUEUE_GROUP = Pattern.compile("^[A-Za-z0-9_.-]{1,128}$");
@@ -42,47 +47,72 @@ public record RouterConfig(String natsUrl, Path policiesDir, String serviceName,
         require(backpressure != null && backpressure.queueOverload() >= 0 && backpressure.latencyOverloadMs() >= 0
                 && backpressure.inflightOverload() >= 0, "backpressure", String.valueOf(backpressure),
                 "non-negative thresholds");
+        require(faultSlowStart != null && !faultSlowStart.isNegative() && faultSlowStart.toMillis() <= 600_000,
+                "fault-slow-start-ms", millis(faultSlowStart), "0..600000");
+        require(faultsEnabled || faultSlowStart.isZero(), "fault-slow-start-ms", millis(faultSlowStart),
+                "0 unless --enable-faults is given");
+        require(stream != null, "stream", "null", "stream settings");
     }
 
     public static RouterConfig defaults() {
         return new RouterConfig("nats://127.0.0.1:4222", null, "beamline-router", "beamline-router",
                 Duration.ofSeconds(10), 100_000, 100_000, Duration.ofMinutes(10), 10_000, Duration.ofMinutes(10),
-                Backpressure.Thresholds.DEFAULT);
+                Backpressure.Thresholds.DEFAULT, false, Duration.ZERO, StreamSettings.DEFAULT);
     }
 
     public RouterConfig withNatsUrl(String url) {
         return new RouterConfig(url, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure);
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
+                faultsEnabled, faultSlowStart, stream);
     }
 
     public RouterConfig withPoliciesDir(Path dir) {
         return new RouterConfig(natsUrl, dir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure);
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
+                faultsEnabled, faultSlowStart, stream);
     }
 
     public RouterConfig withServiceName(String name) {
         return new RouterConfig(natsUrl, policiesDir, name, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure);
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
+                faultsEnabled, faultSlowStart, stream);
     }
 
     public RouterConfig withQueueGroup(String group) {
         return new RouterConfig(natsUrl, policiesDir, serviceName, group, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure);
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
+                faultsEnabled, faultSlowStart, stream);
     }
 
     public RouterConfig withDrainTimeout(Duration timeout) {
         return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, timeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure);
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
+                faultsEnabled, faultSlowStart, stream);
     }
 
     public RouterConfig withDecisionTtl(Duration ttl) {
         return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, ttl, backpressure);
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, ttl, backpressure,
+                faultsEnabled, faultSlowStart, stream);
     }
 
     public RouterConfig withBackpressure(Backpressure.Thresholds thresholds) {
         return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, thresholds);
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, thresholds,
+                faultsEnabled, faultSlowStart, stream);
+    }
+
+    /** Fault injection on or off, with the slow start (zero for none). */
+    public RouterConfig withFaults(boolean enabled, Duration slowStart) {
+        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
+                enabled, slowStart, stream);
+    }
+
+    public RouterConfig withStream(StreamSettings settings) {
+        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
+                faultsEnabled, faultSlowStart, settings);
     }
 
     private static String millis(Duration d) {

@@ -6,6 +6,7 @@ import io.beamline.ipc.router.policy.PolicyException;
 import io.beamline.ipc.router.policy.PolicyStore;
 import io.beamline.ipc.router.contract.DecideRequestParser;
 import io.beamline.ipc.router.service.RouterService;
+import io.beamline.ipc.router.stream.StreamSettings;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -60,6 +61,28 @@ public final class RouterMain implements Callable<Integer> {
             defaultValue = "10000")
     private long drainTimeoutMs;
 
+    @Option(names = "--enable-faults",
+            description = "honour fault injection (x-fault-* headers, policy \"faults\", slow start); tests only")
+    private boolean enableFaults;
+
+    @Option(names = "--fault-slow-start-ms", paramLabel = "MS",
+            description = "with --enable-faults: wait this long after connecting before serving (default: 0)",
+            defaultValue = "0")
+    private long slowStartMs;
+
+    @Option(names = "--stream-chunks", paramLabel = "N",
+            description = "chunks of a task.stream output before its end message (default: ${DEFAULT-VALUE})",
+            defaultValue = "5")
+    private int streamChunks;
+
+    @Option(names = "--stream-chunk-bytes", paramLabel = "BYTES",
+            description = "size of each stream chunk (default: ${DEFAULT-VALUE})", defaultValue = "256")
+    private int streamChunkBytes;
+
+    @Option(names = "--stream-interval-ms", paramLabel = "MS",
+            description = "pause before each stream chunk (default: ${DEFAULT-VALUE})", defaultValue = "10")
+    private long streamIntervalMs;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -77,13 +100,19 @@ public final class RouterMain implements Callable<Integer> {
         DecideRequestParser jsonReader = new DecideRequestParser();
         try {
             config = RouterConfig.defaults().withNatsUrl(nats).withPoliciesDir(policies).withServiceName(name)
-                    .withQueueGroup(queueGroup).withDrainTimeout(Duration.ofMillis(drainTimeoutMs));
+                    .withQueueGroup(queueGroup).withDrainTimeout(Duration.ofMillis(drainTimeoutMs))
+                    .withFaults(enableFaults, Duration.ofMillis(slowStartMs))
+                    .withStream(new StreamSettings(streamChunks, streamChunkBytes, streamIntervalMs));
             store = PolicyStore.load(config.policiesDir(), jsonReader.mapper());
         } catch (IllegalArgumentException | PolicyException e) {
             err.println("ipc-router: " + e.getMessage());
             return EXIT_USAGE;
         }
         Logger log = LoggerFactory.getLogger(RouterMain.class);
+        if (config.faultsEnabled()) {
+            log.warn("*** FAULT INJECTION ENABLED (--enable-faults): x-fault-* headers and policy \"faults\" "
+                    + "make this Router delay, drop, corrupt or fail replies on purpose. Never use in production. ***");
+        }
         Connection connection;
         try {
             connection = Nats.connect(new Options.Builder().server(config.natsUrl())
@@ -99,6 +128,18 @@ public final class RouterMain implements Callable<Integer> {
         DecisionEngine engine = new DecisionEngine(store, ThreadLocalRandom.current(), System::currentTimeMillis,
                 new DecisionEngine.Limits(config.stickyMaxEntries(), config.idempotencyMaxEntries(),
                         config.idempotencyTtl()));
+        if (!config.faultSlowStart().isZero()) {
+            log.warn("fault slow start: serving in {} ms", config.faultSlowStart().toMillis());
+            out.println("ipc-router: fault slow start: serving in " + config.faultSlowStart().toMillis() + " ms");
+            out.flush();
+            try {
+                Thread.sleep(config.faultSlowStart());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closeQuietly(connection);
+                return EXIT_START_FAILED;
+            }
+        }
         RouterService service;
         try {
             service = RouterService.start(connection, config, engine);
@@ -120,7 +161,8 @@ public final class RouterMain implements Callable<Integer> {
         });
         out.println("ipc-router " + RouterService.VERSION + " serving " + RouterService.DECIDE_SUBJECT + " on "
                 + config.natsUrl() + " (service " + config.serviceName() + ", queue group " + config.queueGroup()
-                + ", " + store.size() + " policies)");
+                + ", " + store.size() + " policies" + (config.faultsEnabled() ? ", FAULT INJECTION ENABLED" : "")
+                + ")");
         out.flush();
         try {
             stopped.await();

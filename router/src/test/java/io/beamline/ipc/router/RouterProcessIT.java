@@ -30,7 +30,9 @@ class RouterProcessIT {
     void helpListsTheOptionsAndExitsZero() {
         try (LauncherProcess p = LauncherProcess.start("ipc-router", dir, Map.of(), "--help")) {
             assertThat(p.awaitExit(START)).isZero();
-            assertThat(p.stdout()).contains("--nats", "--policies", "--name", "--queue-group", "Exit codes");
+            assertThat(p.stdout()).contains("--nats", "--policies", "--name", "--queue-group", "--enable-faults",
+                    "--fault-slow-start-ms", "--stream-chunks", "--stream-chunk-bytes", "--stream-interval-ms",
+                    "Exit codes");
         }
     }
 
@@ -70,6 +72,34 @@ class RouterProcessIT {
         try (LauncherProcess p = LauncherProcess.start("ipc-router", dir, Map.of(), "--queue-group", "has space")) {
             assertThat(p.awaitExit(START)).isEqualTo(2);
             assertThat(p.stderr()).contains("--queue-group", "\"has space\"");
+        }
+    }
+
+    @Test
+    void slowStartNeedsEnableFaults() {
+        try (LauncherProcess p = LauncherProcess.start("ipc-router", dir, Map.of(), "--fault-slow-start-ms", "100")) {
+            assertThat(p.awaitExit(START)).isEqualTo(2);
+            assertThat(p.stderr()).contains("--fault-slow-start-ms", "--enable-faults");
+        }
+    }
+
+    @Test
+    void withEnableFaultsItWarnsAndASlowStartDelaysServing() throws Exception {
+        try (NatsServerProcess nats = NatsServerProcess.start();
+             LauncherProcess router = LauncherProcess.start("ipc-router", dir, Map.of(), "--nats", nats.url(),
+                     "--enable-faults", "--fault-slow-start-ms", "4000");
+             Connection client = Nats.connect(nats.url())) {
+            router.awaitStdout("fault slow start: serving in 4000 ms", START);
+            byte[] body = ("{\"request_id\":\"slow\",\"tenant_id\":\"default_tenant\",\"task\":{\"type\":\"t\","
+                    + "\"payload\":{\"prompt\":\"Hello\"}}}").getBytes(StandardCharsets.UTF_8);
+            assertThat(client.requestWithTimeout("beamline.router.v1.decide", body, Duration.ofSeconds(1)))
+                    .as("not served during the slow start").failsWithin(Duration.ofSeconds(3));
+            router.awaitStdout("serving beamline.router.v1.decide", START);
+            assertThat(router.stdout()).contains("FAULT INJECTION ENABLED");
+            assertThat(router.stderr()).contains("FAULT INJECTION ENABLED (--enable-faults)");
+            Message reply = client.request("beamline.router.v1.decide", body, Duration.ofSeconds(10));
+            assertThat(reply).isNotNull();
+            assertThat(JSON.readTree(reply.getData()).get("ok").asBoolean()).isTrue();
         }
     }
 

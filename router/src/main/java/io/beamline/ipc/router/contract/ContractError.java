@@ -20,7 +20,22 @@ public record ContractError(String code, String message, IntakeErrorCode intakeE
     public static final String RATE_LIMIT_EXCEEDED = "rate_limit_exceeded";
     public static final String DEADLINE_EXCEEDED = "deadline_exceeded";
 
-    static final String ROUTING_FAILED = "Routing failed";
+    /** The message of every routing error; the real reason is in {@code details}. */
+    public static final String ROUTING_FAILED = "Routing failed";
+
+    /** The service error number for a code, after the contract's gateway mapping table; 500 for unknown codes. */
+    public static int serviceStatusOf(String code) {
+        return switch (code) {
+            case INVALID_REQUEST -> 400;
+            case "unauthorized" -> 401;
+            case "validator_blocked" -> 403;
+            case POLICY_NOT_FOUND, "extension_not_found", "not_found" -> 404;
+            case RATE_LIMIT_EXCEEDED -> 429;
+            case "extension_unavailable" -> 503;
+            case DEADLINE_EXCEEDED, "extension_timeout" -> 504;
+            default -> 500;
+        };
+    }
 
     public ContractError {
         details = details == null ? null : Map.copyOf(details);

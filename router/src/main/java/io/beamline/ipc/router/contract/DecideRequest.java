@@ -10,9 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param deadlineMs     {@code deadline} from the routing context (epoch ms), or null
  * @param traceId        null when absent
  * @param idempotencyKey null when absent
+ * @param stream         {@code task.stream} is {@code true}: publish the task's output after the decision
  */
 public record DecideRequest(String requestId, String traceId, String tenantId, String policyId, String taskType,
-                            String idempotencyKey, ObjectNode routingContext, Long deadlineMs) {
+                            String idempotencyKey, ObjectNode routingContext, Long deadlineMs, boolean stream) {
 
     public static final String DEFAULT_POLICY = "default";
 

@@ -148,7 +148,9 @@ public final class DecideRequestParser {
         JsonNode idem = obj.get("idempotency_key");
         return new ParseOutcome.Valid(new DecideRequest(obj.get("request_id").textValue(), context.traceId(),
                 field(obj, "tenant_id", headers.tenantId()).textValue(), policyId,
-                obj.get("task").get("type").textValue(), present(idem) ? idem.textValue() : null, routing, deadline));
+                obj.get("task").get("type").textValue(), present(idem) ? idem.textValue() : null, routing, deadline,
+                // Only the literal true asks for a stream; anything else (absent, false, "yes") does not.
+                obj.get("task").path("stream").asBoolean(false) && obj.get("task").get("stream").isBoolean()));
     }
 
     /** Null if tenant, run/flow/step and the id formats are fine, else the contract's reason. */

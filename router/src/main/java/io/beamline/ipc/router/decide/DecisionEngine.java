@@ -60,6 +60,11 @@ public final class DecisionEngine {
         public static final Limits DEFAULT = new Limits(100_000, 100_000, Duration.ofMinutes(10));
     }
 
+    /** The policies this engine routes by. */
+    public PolicyStore policies() {
+        return policies;
+    }
+
     public DecideOutcome decide(DecideRequest request) {
         IdempotencyKey idemKey = request.idempotencyKey() == null ? null
                 : new IdempotencyKey(request.tenantId(), request.idempotencyKey());

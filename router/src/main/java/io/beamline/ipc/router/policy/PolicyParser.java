@@ -1,6 +1,10 @@
 package io.beamline.ipc.router.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.beamline.ipc.router.fault.FaultJson;
+import io.beamline.ipc.router.fault.FaultPlan;
+import io.beamline.ipc.router.fault.FaultSpecException;
+import io.beamline.ipc.router.stream.StreamOverride;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,7 +32,51 @@ public final class PolicyParser {
         }
         List<Provider> providers = providers(doc, where);
         return new Policy(key, providers, fallbacks(doc.get("fallbacks"), where), sticky(doc.get("sticky"), where),
-                rateLimit(doc.get("rate_limit"), where));
+                rateLimit(doc.get("rate_limit"), where), faults(doc.get("faults"), where),
+                stream(doc.get("stream"), where));
+    }
+
+    /** Parsed whatever the Router's flags; only used when it runs with --enable-faults. */
+    private static FaultPlan faults(JsonNode faults, String where) {
+        try {
+            return FaultJson.parse(faults);
+        } catch (FaultSpecException e) {
+            throw fail(where, e.getMessage());
+        }
+    }
+
+    private static StreamOverride stream(JsonNode s, String where) {
+        if (s == null || s.isNull()) {
+            return StreamOverride.NONE;
+        }
+        if (!s.isObject()) {
+            throw fail(where, "stream must be an object");
+        }
+        for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("chunks") && !k.equals("chunk_bytes") && !k.equals("interval_ms")) {
+                throw fail(where, "stream." + k + " is unknown; known: chunks, chunk_bytes, interval_ms");
+            }
+        }
+        try {
+            Long chunks = integer(s.get("chunks"), where, "stream.chunks");
+            Long bytes = integer(s.get("chunk_bytes"), where, "stream.chunk_bytes");
+            return new StreamOverride(chunks == null ? null : (int) Math.min(chunks, Integer.MAX_VALUE),
+                    bytes == null ? null : (int) Math.min(bytes, Integer.MAX_VALUE),
+                    integer(s.get("interval_ms"), where, "stream.interval_ms"));
+        } catch (IllegalArgumentException e) {
+            throw fail(where, "stream: " + e.getMessage().replace("--stream-", "").replace('-', '_'));
+        }
+    }
+
+    private static Long integer(JsonNode v, String where, String label) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+            throw fail(where, label + " must be a non-negative integer, got " + v);
+        }
+        return v.longValue();
     }
 
     private static List<Provider> providers(JsonNode doc, String where) {

@@ -30,12 +30,14 @@ final class LookupEndpoints {
     private final ObjectMapper mapper;
     private final ReplyWriter writer;
     private final DecisionLog log;
+    private final TaskStreams streams;
 
-    LookupEndpoints(Connection connection, ObjectMapper mapper, DecisionLog log) {
+    LookupEndpoints(Connection connection, ObjectMapper mapper, DecisionLog log, TaskStreams streams) {
         this.connection = connection;
         this.mapper = mapper;
         this.writer = new ReplyWriter(mapper);
         this.log = log;
+        this.streams = streams;
     }
 
     ServiceMessageHandler getDecision() {
@@ -56,7 +58,12 @@ final class LookupEndpoints {
         return msg -> answer(msg, lookup -> {
             ObjectNode root = mapper.createObjectNode();
             root.put("ok", true);
-            root.put("cancelled", log.forget(lookup.requestId(), lookup.tenantId()));
+            boolean forgotten = log.forget(lookup.requestId(), lookup.tenantId());
+            if (forgotten) {
+                // Only the decision's own tenant (or a caller naming none) may end its stream.
+                streams.cancel(lookup.requestId());
+            }
+            root.put("cancelled", forgotten);
             root.putObject("context").put("request_id", lookup.requestId());
             msg.respond(connection, root.toString());
         });

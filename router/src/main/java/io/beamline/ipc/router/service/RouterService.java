@@ -3,6 +3,9 @@ package io.beamline.ipc.router.service;
 import io.beamline.ipc.router.RouterConfig;
 import io.beamline.ipc.router.contract.DecideRequestParser;
 import io.beamline.ipc.router.decide.DecisionEngine;
+import io.beamline.ipc.router.fault.FaultHeaders;
+import io.beamline.ipc.router.fault.FaultInjector;
+import io.beamline.ipc.router.stream.StreamPublisher;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.service.Endpoint;
@@ -13,6 +16,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -30,13 +35,15 @@ public final class RouterService implements AutoCloseable {
     private final Connection connection;
     private final Dispatcher decideDispatcher;
     private final CompletableFuture<Boolean> done;
+    private final ScheduledExecutorService scheduler;
 
     private RouterService(Service service, Connection connection, Dispatcher decideDispatcher,
-                          CompletableFuture<Boolean> done) {
+                          CompletableFuture<Boolean> done, ScheduledExecutorService scheduler) {
         this.service = service;
         this.connection = connection;
         this.decideDispatcher = decideDispatcher;
         this.done = done;
+        this.scheduler = scheduler;
     }
 
     public static RouterService start(Connection connection, RouterConfig config, DecisionEngine engine) {
@@ -44,9 +51,17 @@ public final class RouterService implements AutoCloseable {
         LoadMeter load = new LoadMeter(System::nanoTime);
         DecisionLog log = new DecisionLog(config.decisionLogMaxEntries(), config.decisionTtl(),
                 System::currentTimeMillis);
+        // Delayed replies and stream chunks run here, never on a NATS dispatcher thread.
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("router-scheduler-", 0).daemon(true).factory());
+        scheduler.setRemoveOnCancelPolicy(true);
+        FaultInjector faults = new FaultInjector(config.faultsEnabled(), engine.policies(),
+                new FaultHeaders(parser.mapper()));
+        TaskStreams streams = new TaskStreams(new StreamPublisher(connection, scheduler, parser.mapper()),
+                engine.policies(), config.stream());
         // Our own dispatcher for decide, so that the status endpoint can read its real queue length.
         Dispatcher decideDispatcher = connection.createDispatcher();
-        LookupEndpoints lookups = new LookupEndpoints(connection, parser.mapper(), log);
+        LookupEndpoints lookups = new LookupEndpoints(connection, parser.mapper(), log, streams);
         Service service = Service.builder()
                 .connection(connection)
                 .name(config.serviceName())
@@ -57,7 +72,8 @@ public final class RouterService implements AutoCloseable {
                 .addServiceEndpoint(ServiceEndpoint.builder()
                         .endpoint(endpoint("decide", DECIDE_SUBJECT, config))
                         .dispatcher(decideDispatcher)
-                        .handler(new DecideEndpoint(connection, parser, engine, load, log))
+                        .handler(new DecideEndpoint(connection, parser, engine, load, log, faults,
+                                new DelayedReplies(scheduler), streams))
                         .build())
                 .addServiceEndpoint(endpoint(config, "get_decision", LookupEndpoints.GET_DECISION_SUBJECT,
                         lookups.getDecision()))
@@ -75,13 +91,15 @@ public final class RouterService implements AutoCloseable {
             connection.flush(Duration.ofSeconds(5));
         } catch (TimeoutException e) {
             service.stop(false);
+            scheduler.shutdownNow();
             throw new IllegalStateException("NATS server did not confirm the subscriptions within 5 s", e);
         } catch (InterruptedException e) {
             service.stop(false);
+            scheduler.shutdownNow();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting", e);
         }
-        return new RouterService(service, connection, decideDispatcher, done);
+        return new RouterService(service, connection, decideDispatcher, done, scheduler);
     }
 
     private static Endpoint endpoint(String name, String subject, RouterConfig config) {
@@ -116,6 +134,20 @@ public final class RouterService implements AutoCloseable {
             if (connection.getStatus() == Connection.Status.CONNECTED) {
                 connection.closeDispatcher(decideDispatcher);
             }
+            finishScheduled(service.getDrainTimeout());
+        }
+    }
+
+    /** Replies already delayed are still sent (within the drain timeout); unfinished streams stop. */
+    private void finishScheduled(Duration timeout) {
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            scheduler.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -50,7 +50,7 @@ class DecisionEngineTest {
         try {
             ObjectNode ctx = (ObjectNode) JSON.readTree(context);
             Long deadline = ctx.has("deadline") ? ctx.get("deadline").longValue() : null;
-            return new DecideRequest("r1", null, tenant, policy, "text.generate", idempotencyKey, ctx, deadline);
+            return new DecideRequest("r1", null, tenant, policy, "text.generate", idempotencyKey, ctx, deadline, false);
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }

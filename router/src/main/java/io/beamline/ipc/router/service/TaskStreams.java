@@ -1,0 +1,33 @@
+package io.beamline.ipc.router.service;
+
+import io.beamline.ipc.router.contract.DecideRequest;
+import io.beamline.ipc.router.fault.FaultPlan;
+import io.beamline.ipc.router.policy.Policy;
+import io.beamline.ipc.router.policy.PolicyStore;
+import io.beamline.ipc.router.stream.StreamOverride;
+import io.beamline.ipc.router.stream.StreamPublisher;
+import io.beamline.ipc.router.stream.StreamSettings;
+
+/** Starts the output stream of a decided {@code task.stream: true} request with its policy's settings. */
+final class TaskStreams {
+
+    private final StreamPublisher publisher;
+    private final PolicyStore policies;
+    private final StreamSettings defaults;
+
+    TaskStreams(StreamPublisher publisher, PolicyStore policies, StreamSettings defaults) {
+        this.publisher = publisher;
+        this.policies = policies;
+        this.defaults = defaults;
+    }
+
+    void start(DecideRequest request, FaultPlan fault) {
+        StreamSettings settings = policies.find(request.tenantId(), request.policyId()).map(Policy::stream)
+                .orElse(StreamOverride.NONE).over(defaults);
+        publisher.start(request.requestId(), request.traceId(), settings, fault.streamErrorAfter());
+    }
+
+    boolean cancel(String requestId) {
+        return publisher.cancel(requestId);
+    }
+}

@@ -1,0 +1,118 @@
+package io.beamline.ipc.router.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamline.ipc.router.RouterConfig;
+import io.beamline.ipc.router.decide.DecisionEngine;
+import io.beamline.ipc.router.policy.PolicyStore;
+import io.beamline.ipc.testkit.NatsServerProcess;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Subscription;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A private nats-server, an in-process Router on it and a plain jnats client, for one test class. Requests
+ * go through a fresh inbox per call, so a test can tell "no reply yet" from "no reply at all".
+ */
+final class RouterFixture implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration WAIT = Duration.ofSeconds(5);
+
+    final NatsServerProcess nats;
+    final Connection routerConnection;
+    final RouterService router;
+    final Connection client;
+
+    private RouterFixture(NatsServerProcess nats, Connection routerConnection, RouterService router,
+                          Connection client) {
+        this.nats = nats;
+        this.routerConnection = routerConnection;
+        this.router = router;
+        this.client = client;
+    }
+
+    /** @param configure applied to the defaults after the URL and policies directory are set */
+    static RouterFixture start(Path policies, java.util.function.UnaryOperator<RouterConfig> configure)
+            throws Exception {
+        NatsServerProcess nats = NatsServerProcess.start();
+        Connection routerConnection = Nats.connect(nats.url());
+        RouterConfig config = configure.apply(RouterConfig.defaults().withNatsUrl(nats.url())
+                .withPoliciesDir(policies));
+        DecisionEngine engine = new DecisionEngine(PolicyStore.load(policies, JSON), new SplittableRandom(3),
+                System::currentTimeMillis, DecisionEngine.Limits.DEFAULT);
+        RouterService router = RouterService.start(routerConnection, config, engine);
+        return new RouterFixture(nats, routerConnection, router, Nats.connect(nats.url()));
+    }
+
+    /** Writes {@code <dir>/<tenant>/<policy>.json} for each entry "tenant/policy" -> JSON text. */
+    static Path policies(Path dir, Map<String, String> files) throws IOException {
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Path file = dir.resolve(f.getKey() + ".json");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, f.getValue());
+        }
+        return dir;
+    }
+
+    static String body(String requestId, String tenant, String policy) {
+        return body(requestId, tenant, policy, false);
+    }
+
+    static String body(String requestId, String tenant, String policy, boolean stream) {
+        return "{\"request_id\":\"" + requestId + "\",\"tenant_id\":\"" + tenant + "\",\"policy_id\":\"" + policy
+                + "\",\"task\":{\"type\":\"text.generate\",\"payload\":{\"prompt\":\"Hello\"}"
+                + (stream ? ",\"stream\":true" : "") + "}}";
+    }
+
+    /** Publishes a decide request with its own inbox; read the reply with {@link Sent#reply(Duration)}. */
+    Sent send(String body, Headers headers) throws Exception {
+        String inbox = client.createInbox();
+        Subscription sub = client.subscribe(inbox);
+        client.flush(WAIT);
+        long sentAt = System.nanoTime();
+        client.publish(RouterService.DECIDE_SUBJECT, inbox, headers, body.getBytes(StandardCharsets.UTF_8));
+        return new Sent(sub, sentAt);
+    }
+
+    /** The reply, which must come within {@link #WAIT}. */
+    Message decide(String body, Headers headers) throws Exception {
+        Message reply = send(body, headers).reply(WAIT);
+        assertThat(reply).as("a reply within " + WAIT).isNotNull();
+        return reply;
+    }
+
+    static JsonNode json(Message m) throws IOException {
+        return JSON.readTree(m.getData());
+    }
+
+    record Sent(Subscription sub, long sentAtNanos) {
+        /** The next reply within {@code wait}, or null. */
+        Message reply(Duration wait) throws InterruptedException {
+            return sub.nextMessage(wait);
+        }
+
+        long millisSinceSent() {
+            return (System.nanoTime() - sentAtNanos) / 1_000_000;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close();
+        router.close();
+        routerConnection.close();
+        nats.close();
+    }
+}
