@@ -2,11 +2,15 @@ package io.beamline.ipc.gateway;
 
 import io.beamline.ipc.gateway.config.GatewayConfig;
 import io.beamline.ipc.gateway.ipc.IpcServer;
+import io.beamline.ipc.gateway.observability.AdminServer;
+import io.beamline.ipc.gateway.observability.GatewayMetrics;
+import io.beamline.ipc.gateway.observability.Readiness;
 import io.beamline.ipc.gateway.routerclient.RouterClient;
 import io.beamline.ipc.gateway.task.RoutedTaskService;
 import io.beamline.ipc.gateway.task.TaskRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,25 +26,46 @@ public final class Gateway implements AutoCloseable {
     private final IpcServer ipc;
     private final RouterClient router;
     private final TaskRegistry tasks;
+    private final GatewayMetrics metrics;
+    private final AdminServer admin;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Gateway(GatewayConfig config, IpcServer ipc, RouterClient router, TaskRegistry tasks) {
+    private Gateway(GatewayConfig config, IpcServer ipc, RouterClient router, TaskRegistry tasks,
+                    GatewayMetrics metrics, AdminServer admin) {
         this.config = config;
         this.ipc = ipc;
         this.router = router;
         this.tasks = tasks;
+        this.metrics = metrics;
+        this.admin = admin;
     }
 
     /** NATS connects in the background: the socket serves at once, TASK_* get 503 until NATS is up. */
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
+        GatewayMetrics metrics = new GatewayMetrics();
         RouterClient router = RouterClient.start(config.nats());
+        IpcServer ipc = null;
         try {
             TaskRegistry tasks = new TaskRegistry(config.tasks().registrySize(), config.tasks().ttl(),
                     Clock.systemUTC());
-            IpcServer ipc = IpcServer.start(config.ipc(), new RoutedTaskService(router, tasks, config.router()));
-            return new Gateway(config, ipc, router, tasks);
+            ipc = IpcServer.start(config.ipc(), new RoutedTaskService(router, tasks, config.router()),
+                    metrics.meters());
+            metrics.bindIpc(ipc);
+            metrics.bindRouter(router);
+            metrics.bindTasks(tasks);
+            AdminServer admin = null;
+            if (config.admin().enabled()) {
+                admin = AdminServer.start(config.admin().port(), metrics.registry(),
+                        () -> Readiness.of(true, router.pool().connected(), router.pool().members().size()));
+                LOG.info("admin endpoint on http://127.0.0.1:{} (/metrics, /health/live, /health/ready)",
+                        admin.port());
+            }
+            return new Gateway(config, ipc, router, tasks, metrics, admin);
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (ipc != null) {
+                ipc.close();
+            }
             router.close();
             throw e;
         }
@@ -49,6 +74,15 @@ public final class Gateway implements AutoCloseable {
     /** The Router path: pending requests, late replies, the NATS pool's state. */
     public RouterClient router() {
         return router;
+    }
+
+    /** The admin endpoint's port, when it is enabled. */
+    public OptionalInt adminPort() {
+        return admin == null ? OptionalInt.empty() : OptionalInt.of(admin.port());
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
     }
 
     public TaskRegistry tasks() {
@@ -79,6 +113,9 @@ public final class Gateway implements AutoCloseable {
         LOG.info("shutting down");
         try {
             ipc.close();
+            if (admin != null) {
+                admin.close();
+            }
         } finally {
             try {
                 router.close();

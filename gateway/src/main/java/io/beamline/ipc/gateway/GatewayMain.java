@@ -56,6 +56,10 @@ public final class GatewayMain implements Callable<Integer> {
     @Option(names = "--allowed-uids", paramLabel = "LIST", description = "ipc.allowed_uids, e.g. self,0,1001")
     private String allowedUids;
 
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "admin.port: loopback port of /metrics and /health (0 = any free port)")
+    private String adminPort;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "log.level: trace, debug, info, warn, error")
     private String logLevel;
 
@@ -100,6 +104,8 @@ public final class GatewayMain implements Callable<Integer> {
         ShutdownSignals.onTerminate(gateway::close);
         out.println("Beamline IPC gateway " + new Version().getVersion()[0] + " listening on " + gateway.socketPath());
         out.println("  try: bin/ipc --socket " + gateway.socketPath() + " ping");
+        gateway.adminPort().ifPresent(port ->
+                out.println("  admin: http://127.0.0.1:" + port + "/metrics  /health/ready"));
         out.flush();
         gateway.awaitStop();
         log.info("stopped");
@@ -113,6 +119,7 @@ public final class GatewayMain implements Callable<Integer> {
         put(o, GatewaySettings.MAX_CONNECTIONS, maxConnections);
         put(o, GatewaySettings.MAX_FRAME_BYTES, maxFrameBytes);
         put(o, GatewaySettings.ALLOWED_UIDS, allowedUids);
+        put(o, GatewaySettings.ADMIN_PORT, adminPort);
         put(o, GatewaySettings.LOG_LEVEL, logLevel);
         return o;
     }

@@ -44,7 +44,7 @@ class NatsOutageIT {
     void inFlightAndNewRequestsFailFastWhileNatsIsDownAndServeAgainAfter() throws Exception {
         try (NatsServerProcess nats = NatsServerProcess.start();
              Gateway gateway = Gateway.start(ConfigLoader.load(null, Map.of(), Map.of(
-                     "ipc.socket_path", dir.resolve("gw.sock").toString(),
+                     "ipc.socket_path", dir.resolve("gw.sock").toString(), "admin.port", "0",
                      "nats.url", nats.url(),
                      "nats.reconnect_wait_ms", "50",
                      "router.timeout_ms", "20000")))) {
@@ -96,7 +96,7 @@ class NatsOutageIT {
             String url = nats.url();
             nats.stop();
             try (Gateway gateway = Gateway.start(ConfigLoader.load(null, Map.of(), Map.of(
-                    "ipc.socket_path", dir.resolve("gw2.sock").toString(), "nats.url", url,
+                    "ipc.socket_path", dir.resolve("gw2.sock").toString(), "nats.url", url, "admin.port", "0",
                     "nats.reconnect_wait_ms", "50")));
                  IpcClient client = IpcClient.connect(gateway.socketPath())) {
                 IpcErrorException e = errorOf(client.submit(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"x\"}}")));

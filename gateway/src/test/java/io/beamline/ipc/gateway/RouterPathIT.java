@@ -49,7 +49,7 @@ class RouterPathIT {
         nats = NatsServerProcess.start();
         router = new ScriptedRouter(nats.url());
         gateway = Gateway.start(ConfigLoader.load(null, Map.of(), Map.of(
-                "ipc.socket_path", dir.resolve("gw.sock").toString(),
+                "ipc.socket_path", dir.resolve("gw.sock").toString(), "admin.port", "0",
                 "nats.url", nats.url(),
                 "router.timeout_ms", "1500",
                 "router.max_timeout_ms", "2000")));

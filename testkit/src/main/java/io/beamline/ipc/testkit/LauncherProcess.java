@@ -48,6 +48,8 @@ public final class LauncherProcess implements AutoCloseable {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().keySet().removeIf(k -> k.startsWith("BEAMLINE_") || k.startsWith("CGW_IPC_"));
             pb.environment().put("JAVA_OPTS", "-Dio.netty.leakDetection.level=PARANOID");
+            // Tests never take the gateway's fixed admin port: a gateway a developer runs may hold it.
+            pb.environment().put("BEAMLINE_ADMIN_PORT", "0");
             pb.environment().putAll(env);
             return new LauncherProcess(pb.start(), out, err);
         } catch (IOException e) {

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /** The gateway's whole configuration, typed and validated. Built by {@link ConfigLoader}. */
 public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router, TasksConfig tasks,
-                            Duration drainTimeout, String logLevel) {
+                            AdminConfig admin, Duration drainTimeout, String logLevel) {
 
     static GatewayConfig from(ConfigLoader c) {
         int timeout = c.get(ROUTER_TIMEOUT_MS);
@@ -30,6 +30,7 @@ public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router,
                         c.get(ROUTER_DEFAULT_TENANT), c.get(ROUTER_DEFAULT_POLICY),
                         c.get(ROUTER_GET_DECISION_SUBJECT), c.get(ROUTER_CANCEL_SUBJECT)),
                 new TasksConfig(c.get(TASKS_REGISTRY_SIZE), Duration.ofMillis(c.get(TASKS_TTL_MS))),
+                new AdminConfig(c.get(ADMIN_ENABLED), c.get(ADMIN_PORT)),
                 Duration.ofMillis(c.get(DRAIN_TIMEOUT_MS)),
                 c.get(LOG_LEVEL));
     }

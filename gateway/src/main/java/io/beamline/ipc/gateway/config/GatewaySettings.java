@@ -121,6 +121,13 @@ public final class GatewaySettings {
             "an integer in 0..600000", List.of(),
             "on SIGTERM, how long in-flight requests may take before the gateway exits", Parsers.intIn(0, 600_000));
 
+    public static final Setting<Boolean> ADMIN_ENABLED = Setting.of("admin.enabled", "true",
+            "true or false", List.of(), "serve /metrics and /health on 127.0.0.1:admin.port", Parsers::bool);
+
+    public static final Setting<Integer> ADMIN_PORT = Setting.of("admin.port", "9477",
+            "an integer in 0..65535 (0 = any free port, printed at start)", List.of(),
+            "loopback port of the admin endpoint", Parsers.intIn(0, 65_535));
+
     public static final Setting<String> LOG_LEVEL = Setting.of("log.level", "info",
             "one of trace, debug, info, warn, error", List.of(), "log level of the gateway's own loggers",
             Parsers::logLevel);
@@ -130,7 +137,7 @@ public final class GatewaySettings {
             NATS_TLS_TRUSTSTORE, NATS_TLS_TRUSTSTORE_PASSWORD, NATS_TLS_KEYSTORE, NATS_TLS_KEYSTORE_PASSWORD,
             NATS_RECONNECT_WAIT_MS, NATS_RECONNECT_JITTER_MS, ROUTER_SUBJECT, ROUTER_TIMEOUT_MS,
             ROUTER_MAX_TIMEOUT_MS, ROUTER_DEFAULT_TENANT, ROUTER_DEFAULT_POLICY, ROUTER_GET_DECISION_SUBJECT,
-            ROUTER_CANCEL_SUBJECT, TASKS_REGISTRY_SIZE, TASKS_TTL_MS, DRAIN_TIMEOUT_MS, LOG_LEVEL);
+            ROUTER_CANCEL_SUBJECT, TASKS_REGISTRY_SIZE, TASKS_TTL_MS, DRAIN_TIMEOUT_MS, ADMIN_ENABLED, ADMIN_PORT, LOG_LEVEL);
 
     private GatewaySettings() {
     }

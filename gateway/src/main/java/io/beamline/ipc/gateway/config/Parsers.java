@@ -133,6 +133,14 @@ final class Parsers {
         return t;
     }
 
+    static Boolean bool(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("not a boolean");
+        };
+    }
+
     static String logLevel(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(t)) {

@@ -2,6 +2,8 @@ package io.beamline.ipc.gateway.ipc;
 
 import io.beamline.ipc.gateway.config.IpcConfig;
 import io.beamline.ipc.gateway.task.TaskService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -52,14 +54,20 @@ public final class IpcServer implements AutoCloseable {
         this.serverChannel = serverChannel;
     }
 
-    /** Binds and publishes the socket; returns once clients can connect. */
+    /** Like {@link #start(IpcConfig, TaskService, MeterRegistry)}, counting into a private registry. */
     public static IpcServer start(IpcConfig config, TaskService tasks) throws IOException, InterruptedException {
+        return start(config, tasks, new SimpleMeterRegistry());
+    }
+
+    /** Binds and publishes the socket; returns once clients can connect. Answers are counted in {@code meters}. */
+    public static IpcServer start(IpcConfig config, TaskService tasks, MeterRegistry meters)
+            throws IOException, InterruptedException {
         if (!Epoll.isAvailable()) {
             throw new IOException("Netty epoll transport unavailable", Epoll.unavailabilityCause());
         }
         int selfUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         RequestDispatcher dispatcher = new RequestDispatcher(tasks,
-                GatewayCapabilities.describe(config.maxFrameBytes(), tasks.available()));
+                GatewayCapabilities.describe(config.maxFrameBytes(), tasks.available()), meters);
         PeerCredentialsGuard guard = new PeerCredentialsGuard(config.allowedUids(), selfUid);
         ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections());
 

@@ -11,6 +11,7 @@ import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.MessageType;
 import io.beamline.ipc.protocol.ProtocolException;
 import io.beamline.ipc.protocol.TaskRef;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,10 +28,12 @@ final class RequestDispatcher {
 
     private final TaskService tasks;
     private final Frame capabilities;
+    private final MeterRegistry meters;
 
-    RequestDispatcher(TaskService tasks, Capabilities capabilities) {
+    RequestDispatcher(TaskService tasks, Capabilities capabilities, MeterRegistry meters) {
         this.tasks = tasks;
         this.capabilities = Frame.of(MessageType.RESPONSE_OK, Json.write(capabilities));
+        this.meters = meters;
     }
 
     CompletableFuture<Frame> dispatch(Frame request) {
@@ -47,9 +50,9 @@ final class RequestDispatcher {
             }
             switch (type) {
                 case PING:
-                    return CompletableFuture.completedFuture(Frame.of(MessageType.PONG));
+                    return answered(request, ErrorCode.OK, Frame.of(MessageType.PONG));
                 case CAPABILITIES:
-                    return CompletableFuture.completedFuture(capabilities);
+                    return answered(request, ErrorCode.OK, capabilities);
                 case TASK_SUBMIT:
                     work = tasks.submit(Json.parseObject(request.payload()));
                     break;
@@ -63,12 +66,12 @@ final class RequestDispatcher {
                     throw new ProtocolException(ErrorCode.NOT_IMPLEMENTED, type.name() + " is not served yet");
             }
         } catch (ProtocolException e) {
-            return CompletableFuture.completedFuture(ErrorResponse.of(e.code(), e.getMessage()).toFrame());
+            return answered(request, e.code(), ErrorResponse.of(e.code(), e.getMessage()).toFrame());
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(internal(e));
+            return answered(request, ErrorCode.INTERNAL, internal(e));
         }
-        // Not handle(): cancelling the returned future must reach the task's own future.
-        CompletableFuture<Frame> answer = work.handle(RequestDispatcher::toFrame);
+        // handle() alone would not pass the caller's cancel on to the task's own future: see below.
+        CompletableFuture<Frame> answer = work.handle((ok, failure) -> toFrame(request, ok, failure));
         answer.whenComplete((f, e) -> {
             if (e instanceof CancellationException) {
                 work.cancel(false);
@@ -77,16 +80,31 @@ final class RequestDispatcher {
         return answer;
     }
 
-    private static Frame toFrame(JsonNode ok, Throwable failure) {
+    private Frame toFrame(Frame request, JsonNode ok, Throwable failure) {
         if (failure == null) {
+            count(request, ErrorCode.OK);
             return Frame.of(MessageType.RESPONSE_OK, Json.write(ok));
         }
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof TaskFailure tf) {
+            count(request, tf.response().error().errorCode());
             return tf.response().toFrame();
         }
+        count(request, ErrorCode.INTERNAL);
         return internal(cause);
+    }
+
+    private CompletableFuture<Frame> answered(Frame request, ErrorCode outcome, Frame answer) {
+        count(request, outcome);
+        return CompletableFuture.completedFuture(answer);
+    }
+
+    /** Answers by request type and outcome: {@code ipc_answers_total{type="TASK_SUBMIT",outcome="timeout"}}. */
+    private void count(Frame request, ErrorCode outcome) {
+        MessageType t = request.type();
+        meters.counter("ipc.answers", "type", t == null ? "unknown" : t.name(), "outcome", outcome.reason())
+                .increment();
     }
 
     private static Frame internal(Throwable e) {
