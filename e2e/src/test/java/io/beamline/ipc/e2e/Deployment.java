@@ -2,11 +2,19 @@ package io.beamline.ipc.e2e;
 
 import io.beamline.ipc.testkit.LauncherProcess;
 import io.beamline.ipc.testkit.NatsServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One deployment as users run it: a private nats-server, a reference Router and a gateway, each a real
@@ -15,6 +23,7 @@ import java.util.Map;
 final class Deployment implements AutoCloseable {
 
     static final Duration START = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final NatsServerProcess nats;
     final LauncherProcess router;
@@ -28,12 +37,16 @@ final class Deployment implements AutoCloseable {
         this.socket = socket;
     }
 
+    /** @param routerArgs the Router's arguments, or {@code null} for a deployment without a Router */
     static Deployment start(Path dir, List<String> routerArgs, List<String> gatewayArgs) {
         NatsServerProcess nats = NatsServerProcess.start();
-        List<String> r = new ArrayList<>(List.of("--nats", nats.url()));
-        r.addAll(routerArgs);
-        LauncherProcess router = LauncherProcess.start("ipc-router", dir, Map.of(), r.toArray(String[]::new));
-        router.awaitStdout("serving", START);
+        LauncherProcess router = null;
+        if (routerArgs != null) {
+            List<String> r = new ArrayList<>(List.of("--nats", nats.url()));
+            r.addAll(routerArgs);
+            router = LauncherProcess.start("ipc-router", dir, Map.of(), r.toArray(String[]::new));
+            router.awaitStdout("serving", START);
+        }
         Path socket = dir.resolve("gw.sock");
         List<String> g = new ArrayList<>(List.of("--nats", nats.url(), "--socket", socket.toString()));
         g.addAll(gatewayArgs);
@@ -55,15 +68,40 @@ final class Deployment implements AutoCloseable {
         return p;
     }
 
+    /** One sample of the gateway's Prometheus metrics, e.g. {@code router_requests_pending}. */
+    double metric(String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(scrape());
+        if (!m.find()) {
+            throw new AssertionError("no metric " + name + " in /metrics");
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private String scrape() {
+        Matcher port = Pattern.compile("admin: http://127\\.0\\.0\\.1:(\\d+)/").matcher(gateway.stdout());
+        if (!port.find()) {
+            throw new AssertionError("the gateway did not print its admin port:\n" + gateway.stdout());
+        }
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     @Override
     public void close() {
-        try (nats; router) {
+        try (nats; LauncherProcess r = router) {
             gateway.terminate();
             int code = gateway.awaitExit(START);
             if (code != 0) {
                 throw new AssertionError("gateway exited with " + code + "\n" + gateway.stderr());
             }
-            if (gateway.stderr().contains("LEAK") || router.stderr().contains("LEAK")) {
+            if (gateway.stderr().contains("LEAK")) {
                 throw new AssertionError("Netty leak report:\n" + gateway.stderr());
             }
         } finally {
