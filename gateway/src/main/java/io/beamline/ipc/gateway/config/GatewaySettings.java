@@ -97,6 +97,11 @@ public final class GatewaySettings {
             "1..128 characters", List.of(), "tenant_id of a submit that names none",
             Parsers.textOfLength(1, 128));
 
+    public static final Setting<Map<Integer, String>> ROUTER_TENANT_BY_UID = Setting.of("router.tenant_by_uid", "",
+            "comma-separated uid=tenant pairs, or empty", List.of(),
+            "tenant of a submit that names none, by the caller's uid (else router.default_tenant)",
+            Parsers::tenantsByUid);
+
     public static final Setting<String> ROUTER_DEFAULT_POLICY = Setting.of("router.default_policy", "default",
             "1..128 characters", List.of(), "policy_id of a submit that names none", Parsers.textOfLength(1, 128));
 
@@ -136,7 +141,7 @@ public final class GatewaySettings {
             IO_THREADS, NATS_URLS, NATS_POOL_SIZE, NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_CREDS_FILE,
             NATS_TLS_TRUSTSTORE, NATS_TLS_TRUSTSTORE_PASSWORD, NATS_TLS_KEYSTORE, NATS_TLS_KEYSTORE_PASSWORD,
             NATS_RECONNECT_WAIT_MS, NATS_RECONNECT_JITTER_MS, ROUTER_SUBJECT, ROUTER_TIMEOUT_MS,
-            ROUTER_MAX_TIMEOUT_MS, ROUTER_DEFAULT_TENANT, ROUTER_DEFAULT_POLICY, ROUTER_GET_DECISION_SUBJECT,
+            ROUTER_MAX_TIMEOUT_MS, ROUTER_DEFAULT_TENANT, ROUTER_TENANT_BY_UID, ROUTER_DEFAULT_POLICY, ROUTER_GET_DECISION_SUBJECT,
             ROUTER_CANCEL_SUBJECT, TASKS_REGISTRY_SIZE, TASKS_TTL_MS, DRAIN_TIMEOUT_MS, ADMIN_ENABLED, ADMIN_PORT, LOG_LEVEL);
 
     private GatewaySettings() {

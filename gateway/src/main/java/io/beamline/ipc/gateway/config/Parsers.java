@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -131,6 +133,27 @@ final class Parsers {
             throw new IllegalArgumentException("not a NATS subject without wildcards");
         }
         return t;
+    }
+
+    /** {@code uid=tenant} pairs, comma-separated; empty means none. */
+    static Map<Integer, String> tenantsByUid(String text) {
+        Map<Integer, String> out = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            String t = part.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            int eq = t.indexOf('=');
+            if (eq <= 0 || eq == t.length() - 1) {
+                throw new IllegalArgumentException("'" + t + "' is not uid=tenant");
+            }
+            int uid = intIn(0, Integer.MAX_VALUE).apply(t.substring(0, eq));
+            String tenant = textOfLength(1, 128).apply(t.substring(eq + 1).trim());
+            if (out.put(uid, tenant) != null) {
+                throw new IllegalArgumentException("uid " + uid + " is listed twice");
+            }
+        }
+        return Map.copyOf(out);
     }
 
     static Boolean bool(String text) {

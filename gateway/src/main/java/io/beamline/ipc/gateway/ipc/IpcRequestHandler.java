@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway.ipc;
 
+import io.beamline.ipc.gateway.task.Caller;
 import io.beamline.ipc.protocol.ErrorResponse;
 import io.beamline.ipc.protocol.Frame;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,7 +42,8 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
         }
         Frame request = (Frame) msg;
         ResponseSequencer.Slot slot = sequencer.reserve();
-        CompletableFuture<Frame> answer = dispatcher.dispatch(request);
+        Caller caller = ctx.channel().attr(PeerCredentialsGuard.CALLER).get();
+        CompletableFuture<Frame> answer = dispatcher.dispatch(request, caller == null ? Caller.UNKNOWN : caller);
         if (answer.isDone()) {
             sequencer.complete(slot, answer.join(), false);
             return;

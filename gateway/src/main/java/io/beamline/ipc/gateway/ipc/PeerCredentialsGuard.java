@@ -1,6 +1,7 @@
 package io.beamline.ipc.gateway.ipc;
 
 import io.beamline.ipc.gateway.config.UidAllowList;
+import io.beamline.ipc.gateway.task.Caller;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.ErrorResponse;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -8,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.PeerCredentials;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,9 @@ import org.slf4j.LoggerFactory;
 final class PeerCredentialsGuard extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerCredentialsGuard.class);
+
+    /** The connection's peer, for everything downstream that acts per caller. */
+    static final AttributeKey<Caller> CALLER = AttributeKey.valueOf(PeerCredentialsGuard.class, "caller");
 
     private final UidAllowList allowed;
     private final int selfUid;
@@ -28,17 +33,17 @@ final class PeerCredentialsGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        PeerInfo peer;
+        Caller peer;
         try {
             PeerCredentials c = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials();
             int[] gids = c.gids();
-            peer = new PeerInfo(c.pid(), c.uid(), gids.length > 0 ? gids[0] : -1);
+            peer = new Caller(c.pid(), c.uid(), gids.length > 0 ? gids[0] : -1);
         } catch (IOException e) {
             LOG.warn("cannot read peer credentials, closing connection: {}", e.toString());
             Rejection.rejectAndClose(ctx, ErrorResponse.of(ErrorCode.PERMISSION_DENIED, "peer credentials unavailable"));
             return;
         }
-        ctx.channel().attr(PeerInfo.KEY).set(peer);
+        ctx.channel().attr(CALLER).set(peer);
         if (!allowed.allows(peer.uid(), selfUid)) {
             LOG.warn("peer denied: {} is not in ipc.allowed_uids", peer);
             Rejection.rejectAndClose(ctx, ErrorResponse.of(ErrorCode.PERMISSION_DENIED,

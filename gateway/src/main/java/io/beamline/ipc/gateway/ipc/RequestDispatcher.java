@@ -1,6 +1,7 @@
 package io.beamline.ipc.gateway.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.beamline.ipc.gateway.task.Caller;
 import io.beamline.ipc.gateway.task.TaskFailure;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.beamline.ipc.protocol.Capabilities;
@@ -36,7 +37,7 @@ final class RequestDispatcher {
         this.meters = meters;
     }
 
-    CompletableFuture<Frame> dispatch(Frame request) {
+    CompletableFuture<Frame> dispatch(Frame request, Caller caller) {
         CompletableFuture<JsonNode> work;
         try {
             MessageType type = request.type();
@@ -54,7 +55,7 @@ final class RequestDispatcher {
                 case CAPABILITIES:
                     return answered(request, ErrorCode.OK, capabilities);
                 case TASK_SUBMIT:
-                    work = tasks.submit(Json.parseObject(request.payload()));
+                    work = tasks.submit(Json.parseObject(request.payload()), caller);
                     break;
                 case TASK_QUERY:
                     work = tasks.query(TaskRef.from(Json.parseObject(request.payload())));

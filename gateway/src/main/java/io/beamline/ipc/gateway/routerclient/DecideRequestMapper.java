@@ -43,6 +43,11 @@ public final class DecideRequestMapper {
     }
 
     public DecideCall map(ObjectNode submit) {
+        return map(submit, defaultTenant);
+    }
+
+    /** @param tenantIfAbsent the tenant of a submit that names none (the caller's, or the configured default) */
+    public DecideCall map(ObjectNode submit, String tenantIfAbsent) {
         optionalBoolean(submit, "stream");
         if (submit.path("stream").asBoolean(false)) {
             throw new ProtocolException(ErrorCode.NOT_IMPLEMENTED, "stream: true is not served yet; submit without it");
@@ -50,7 +55,7 @@ public final class DecideRequestMapper {
         String taskType = taskType(submit);
         ObjectNode payload = submit.hasNonNull("payload") ? object(submit, "payload").orElseThrow() : legacyPayload(submit);
         String taskId = text(submit, "task_id", MAX_ID_LENGTH).orElseGet(() -> UUID.randomUUID().toString());
-        String tenant = text(submit, "tenant_id", MAX_ID_LENGTH).orElse(defaultTenant);
+        String tenant = text(submit, "tenant_id", MAX_ID_LENGTH).orElse(tenantIfAbsent);
         String policy = text(submit, "policy_id", MAX_ID_LENGTH).orElse(defaultPolicy);
         Optional<String> idempotencyKey = text(submit, "idempotency_key", Integer.MAX_VALUE);
         if (idempotencyKey.isPresent()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.RouterConfig;
+import io.beamline.ipc.gateway.resilience.SubmitGate;
 import io.beamline.ipc.gateway.routerclient.DecideCall;
 import io.beamline.ipc.gateway.routerclient.DecideRequestMapper;
 import io.beamline.ipc.gateway.routerclient.ErrorTranslation;
@@ -18,6 +19,7 @@ import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.ProtocolException;
 import io.beamline.ipc.protocol.TaskRef;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -41,12 +43,19 @@ public final class RoutedTaskService implements TaskService {
     private final TaskRegistry registry;
     private final RouterConfig config;
     private final DecideRequestMapper mapper;
+    private final List<SubmitGate> gates;
 
     public RoutedTaskService(RouterClient router, TaskRegistry registry, RouterConfig config) {
+        this(router, registry, config, List.of());
+    }
+
+    /** @param gates asked in order before a submit goes to the Router; the first refusal answers it */
+    public RoutedTaskService(RouterClient router, TaskRegistry registry, RouterConfig config, List<SubmitGate> gates) {
         this.router = router;
         this.registry = registry;
         this.config = config;
         this.mapper = new DecideRequestMapper(config.defaultTenant(), config.defaultPolicy());
+        this.gates = List.copyOf(gates);
     }
 
     @Override
@@ -55,12 +64,18 @@ public final class RoutedTaskService implements TaskService {
     }
 
     @Override
-    public CompletableFuture<JsonNode> submit(ObjectNode payload) {
+    public CompletableFuture<JsonNode> submit(ObjectNode payload, Caller caller) {
         DecideCall call;
         try {
-            call = mapper.map(payload);
+            call = mapper.map(payload, config.tenantFor(caller.uid()));
         } catch (ProtocolException e) {
             return failed(ErrorResponse.of(e.code(), e.getMessage()));
+        }
+        for (SubmitGate gate : gates) {
+            var refused = gate.admit(call.tenantId(), caller);
+            if (refused.isPresent()) {
+                return failed(new ErrorResponse(false, call.taskId(), call.traceId(), refused.get()));
+            }
         }
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         ErrorBody cancelled = ErrorTranslation.cancelled("the task was cancelled by TASK_CANCEL");

@@ -14,7 +14,7 @@ public interface TaskService {
     /** Whether TASK_* requests are served (reported in CAPABILITIES). */
     boolean available();
 
-    CompletableFuture<JsonNode> submit(ObjectNode payload);
+    CompletableFuture<JsonNode> submit(ObjectNode payload, Caller caller);
 
     CompletableFuture<JsonNode> query(TaskRef task);
 

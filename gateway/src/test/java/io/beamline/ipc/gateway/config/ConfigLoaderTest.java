@@ -86,6 +86,8 @@ class ConfigLoaderTest {
         "router.subject      | a.*.b      | without wildcards",
         "router.timeout_ms   | 99         | 100..300000",
         "log.level           | loud       | trace, debug",
+        "router.tenant_by_uid | 1000       | uid=tenant",
+        "admin.port          | 70000      | 0..65535",
     })
     void aBadValueIsNamedWithItsSourceAndRange(String key, String value, String range) {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of(key, value)))
@@ -94,6 +96,14 @@ class ConfigLoaderTest {
                 .hasMessageContaining("\"" + value + "\"")
                 .hasMessageContaining("command line")
                 .hasMessageContaining(range);
+    }
+
+    @Test
+    void tenantsByUidAreParsed() {
+        GatewayConfig c = ConfigLoader.load(null, Map.of("BEAMLINE_ROUTER_TENANT_BY_UID", "1000=acme, 1001=beta"), Map.of());
+        assertThat(c.router().tenantFor(1000)).isEqualTo("acme");
+        assertThat(c.router().tenantFor(1001)).isEqualTo("beta");
+        assertThat(c.router().tenantFor(7)).isEqualTo("default_tenant");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.beamline.ipc.gateway.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.gateway.task.Caller;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.beamline.ipc.protocol.TaskRef;
 import java.util.List;
@@ -22,7 +23,7 @@ final class ControllableTasks implements TaskService {
     }
 
     @Override
-    public CompletableFuture<JsonNode> submit(ObjectNode payload) {
+    public CompletableFuture<JsonNode> submit(ObjectNode payload, Caller caller) {
         CompletableFuture<JsonNode> f = new CompletableFuture<>();
         submitted.add(new Pending(payload, f));
         return f;
