@@ -13,13 +13,15 @@ import java.util.regex.Pattern;
  * @param policiesDir    null: only the shipped default policy
  * @param faultsEnabled  fault injection (headers, policy {@code faults}, slow start) is honoured only then
  * @param faultSlowStart how long the Router waits before serving; zero unless faults are enabled
+ * @param maxDelayedReplies how many replies held by delay faults may wait at once; beyond it a request is
+ *                       answered at once with {@code internal}, so a fault cannot grow memory without bound
  * @param stream         chunk count, size and pace of {@code task.stream} output (policies may override)
  */
 public record RouterConfig(String natsUrl, Path policiesDir, String serviceName, String queueGroup,
                            Duration drainTimeout, int stickyMaxEntries, int idempotencyMaxEntries,
                            Duration idempotencyTtl, int decisionLogMaxEntries, Duration decisionTtl,
                            Backpressure.Thresholds backpressure, boolean faultsEnabled, Duration faultSlowStart,
-                           StreamSettings stream) {
+                           int maxDelayedReplies, StreamSettings stream) {
 
     private static final Pattern SERVICE_NAME = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final Pattern QUEUE_GROUP = Pattern.compile("^[A-Za-z0-9_.-]{1,128}$");
@@ -51,68 +53,77 @@ public record RouterConfig(String natsUrl, Path policiesDir, String serviceName,
                 "fault-slow-start-ms", millis(faultSlowStart), "0..600000");
         require(faultsEnabled || faultSlowStart.isZero(), "fault-slow-start-ms", millis(faultSlowStart),
                 "0 unless --enable-faults is given");
+        require(maxDelayedReplies >= 1 && maxDelayedReplies <= 1_000_000, "max-delayed-replies",
+                String.valueOf(maxDelayedReplies), "1..1000000");
         require(stream != null, "stream", "null", "stream settings");
     }
 
     public static RouterConfig defaults() {
         return new RouterConfig("nats://127.0.0.1:4222", null, "beamline-router", "beamline-router",
                 Duration.ofSeconds(10), 100_000, 100_000, Duration.ofMinutes(10), 10_000, Duration.ofMinutes(10),
-                Backpressure.Thresholds.DEFAULT, false, Duration.ZERO, StreamSettings.DEFAULT);
+                Backpressure.Thresholds.DEFAULT, false, Duration.ZERO, 10_000,
+                StreamSettings.DEFAULT);
     }
 
     public RouterConfig withNatsUrl(String url) {
         return new RouterConfig(url, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
                 idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, stream);
+                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
     }
 
     public RouterConfig withPoliciesDir(Path dir) {
         return new RouterConfig(natsUrl, dir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
                 idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, stream);
+                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
     }
 
     public RouterConfig withServiceName(String name) {
         return new RouterConfig(natsUrl, policiesDir, name, queueGroup, drainTimeout, stickyMaxEntries,
                 idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, stream);
+                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
     }
 
     public RouterConfig withQueueGroup(String group) {
         return new RouterConfig(natsUrl, policiesDir, serviceName, group, drainTimeout, stickyMaxEntries,
                 idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, stream);
+                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
     }
 
     public RouterConfig withDrainTimeout(Duration timeout) {
         return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, timeout, stickyMaxEntries,
                 idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, stream);
+                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
     }
 
     public RouterConfig withDecisionTtl(Duration ttl) {
         return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
                 idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, ttl, backpressure,
-                faultsEnabled, faultSlowStart, stream);
+                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
     }
 
     public RouterConfig withBackpressure(Backpressure.Thresholds thresholds) {
         return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
                 idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, thresholds,
-                faultsEnabled, faultSlowStart, stream);
+                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
     }
 
     /** Fault injection on or off, with the slow start (zero for none). */
     public RouterConfig withFaults(boolean enabled, Duration slowStart) {
         return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
                 idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                enabled, slowStart, stream);
+                enabled, slowStart, maxDelayedReplies, stream);
+    }
+
+    public RouterConfig withMaxDelayedReplies(int max) {
+        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
+                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
+                faultsEnabled, faultSlowStart, max, stream);
     }
 
     public RouterConfig withStream(StreamSettings settings) {
         return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
                 idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, settings);
+                faultsEnabled, faultSlowStart, maxDelayedReplies, settings);
     }
 
     private static String millis(Duration d) {

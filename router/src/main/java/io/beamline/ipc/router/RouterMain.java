@@ -70,6 +70,12 @@ public final class RouterMain implements Callable<Integer> {
             defaultValue = "0")
     private long slowStartMs;
 
+    @Option(names = "--max-delayed-replies", paramLabel = "N",
+            description = "with --enable-faults: replies a delay fault may hold at once; beyond, the request is "
+                    + "answered at once with internal (default: ${DEFAULT-VALUE})",
+            defaultValue = "10000")
+    private int maxDelayedReplies;
+
     @Option(names = "--stream-chunks", paramLabel = "N",
             description = "chunks of a task.stream output before its end message (default: ${DEFAULT-VALUE})",
             defaultValue = "5")
@@ -102,6 +108,7 @@ public final class RouterMain implements Callable<Integer> {
             config = RouterConfig.defaults().withNatsUrl(nats).withPoliciesDir(policies).withServiceName(name)
                     .withQueueGroup(queueGroup).withDrainTimeout(Duration.ofMillis(drainTimeoutMs))
                     .withFaults(enableFaults, Duration.ofMillis(slowStartMs))
+                    .withMaxDelayedReplies(maxDelayedReplies)
                     .withStream(new StreamSettings(streamChunks, streamChunkBytes, streamIntervalMs));
             store = PolicyStore.load(config.policiesDir(), jsonReader.mapper());
         } catch (IllegalArgumentException | PolicyException e) {

@@ -31,7 +31,8 @@ class RouterProcessIT {
         try (LauncherProcess p = LauncherProcess.start("ipc-router", dir, Map.of(), "--help")) {
             assertThat(p.awaitExit(START)).isZero();
             assertThat(p.stdout()).contains("--nats", "--policies", "--name", "--queue-group", "--enable-faults",
-                    "--fault-slow-start-ms", "--stream-chunks", "--stream-chunk-bytes", "--stream-interval-ms",
+                    "--fault-slow-start-ms", "--max-delayed-replies", "--stream-chunks", "--stream-chunk-bytes",
+                    "--stream-interval-ms",
                     "Exit codes");
         }
     }

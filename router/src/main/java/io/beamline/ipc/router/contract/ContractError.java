@@ -19,6 +19,7 @@ public record ContractError(String code, String message, IntakeErrorCode intakeE
     public static final String DECISION_FAILED = "decision_failed";
     public static final String RATE_LIMIT_EXCEEDED = "rate_limit_exceeded";
     public static final String DEADLINE_EXCEEDED = "deadline_exceeded";
+    public static final String CANCELLED = "cancelled";
 
     /** The message of every routing error; the real reason is in {@code details}. */
     public static final String ROUTING_FAILED = "Routing failed";
@@ -33,6 +34,7 @@ public record ContractError(String code, String message, IntakeErrorCode intakeE
             case RATE_LIMIT_EXCEEDED -> 429;
             case "extension_unavailable" -> 503;
             case DEADLINE_EXCEEDED, "extension_timeout" -> 504;
+            case CANCELLED -> 499; // "client closed request", as the gateway maps cancelled
             default -> 500;
         };
     }
@@ -85,6 +87,21 @@ public record ContractError(String code, String message, IntakeErrorCode intakeE
         d.put("deadline", deadlineMs);
         d.put("now_ms", nowMs);
         return routing(DEADLINE_EXCEEDED, 504, d);
+    }
+
+    /**
+     * A request answered by {@code beamline.router.v1.cancel} before its own reply was sent.
+     *
+     * @param reason the cancel's {@code reason}, or null when it gave none
+     */
+    public static ContractError cancelled(String requestId, String reason) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("context", "Cancelled before the reply was sent");
+        d.put("request_id", requestId);
+        if (reason != null) {
+            d.put("reason", reason);
+        }
+        return new ContractError(CANCELLED, "Request cancelled", null, d, 499);
     }
 
     /** A fault of the Router itself; the reason goes to details, never a stack trace. */

@@ -70,6 +70,15 @@ public final class FaultInjector {
         return new ContractError(ContractError.INTERNAL, ContractError.ROUTING_FAILED, null, details, 500);
     }
 
+    /** More delayed replies pending than the Router holds: answered at once rather than held unbounded. */
+    public static ContractError delayQueueFull(int maxPending) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("context", "Fault queue full: too many delayed replies pending");
+        details.put("fault", "delay");
+        details.put("max_delayed_replies", maxPending);
+        return new ContractError(ContractError.INTERNAL, ContractError.ROUTING_FAILED, null, details, 500);
+    }
+
     public static byte[] malformedBody() {
         return MALFORMED_BODY.clone();
     }

@@ -15,6 +15,7 @@ import io.nats.client.Connection;
 import io.nats.client.impl.Headers;
 import io.nats.service.ServiceMessage;
 import io.nats.service.ServiceMessageHandler;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,16 +23,21 @@ import org.slf4j.LoggerFactory;
  * {@code beamline.router.v1.decide}: every request that has a reply inbox gets exactly one reply, whatever
  * its body — a bug in the Router becomes an {@code internal} error reply, never silence. The only
  * exceptions are injected faults (Router started with {@code --enable-faults}): no reply, a late reply, a
- * forced error or a malformed reply. A delayed reply is sent from a scheduler, so the dispatcher goes on
- * with the next request meanwhile.
+ * forced error or a malformed reply. A delayed reply is held by {@link DelayedReplies}, so the dispatcher
+ * goes on with the next request meanwhile, and a cancel may answer it first (with {@code cancelled}).
  */
 final class DecideEndpoint implements ServiceMessageHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecideEndpoint.class);
     private static final Runnable NOTHING = () -> { };
 
-    /** What to send for one request, when, and what to do once it is sent (start its stream). */
-    private record Reply(byte[] body, Headers headers, long afterMs, Runnable afterSent) {
+    /**
+     * What to send for one request, when, and around sending: {@code beforeSent} keeps a decision for
+     * get_decision (only once it is really sent: a held reply may still be cancelled), {@code afterSent}
+     * starts its stream. {@code tenantId} is null for an invalid request.
+     */
+    private record Reply(byte[] body, Headers headers, long afterMs, ReplyContext context, String tenantId,
+                         Runnable beforeSent, Runnable afterSent) {
     }
 
     private final Connection connection;
@@ -43,9 +49,11 @@ final class DecideEndpoint implements ServiceMessageHandler {
     private final FaultInjector faults;
     private final DelayedReplies delayed;
     private final TaskStreams streams;
+    private final Supplier<String> instanceId;
 
     DecideEndpoint(Connection connection, DecideRequestParser parser, DecisionEngine engine, LoadMeter load,
-                   DecisionLog log, FaultInjector faults, DelayedReplies delayed, TaskStreams streams) {
+                   DecisionLog log, FaultInjector faults, DelayedReplies delayed, TaskStreams streams,
+                   Supplier<String> instanceId) {
         this.connection = connection;
         this.parser = parser;
         this.engine = engine;
@@ -55,6 +63,7 @@ final class DecideEndpoint implements ServiceMessageHandler {
         this.faults = faults;
         this.delayed = delayed;
         this.streams = streams;
+        this.instanceId = instanceId;
     }
 
     @Override
@@ -68,22 +77,45 @@ final class DecideEndpoint implements ServiceMessageHandler {
             reply = handle(msg);
         } catch (RuntimeException e) {
             LOG.error("decide failed", e);
-            reply = errorReply(ContractError.internal("Unexpected router failure"), ReplyContext.unknown(), 0);
+            reply = errorReply(ContractError.internal("Unexpected router failure"), ReplyContext.unknown(), null,
+                    0);
         }
         if (reply == null) {
             load.finished(started);
             return;
         }
         Reply r = reply;
-        // A delayed reply still counts as in flight for the backpressure status until it is sent.
-        delayed.run(r.afterMs(), () -> {
-            try {
-                msg.respond(connection, r.body(), r.headers());
-                r.afterSent().run();
-            } finally {
-                load.finished(started);
-            }
-        });
+        String cancellableId = ReplyContext.UNDEFINED.equals(r.context().requestId()) ? null
+                : r.context().requestId();
+        // A held reply still counts as in flight for the backpressure status until it is sent or cancelled.
+        boolean held = delayed.run(r.afterMs(), cancellableId, r.tenantId(), () -> send(msg, r, started),
+                reason -> sendCancelled(msg, r, reason, started));
+        if (!held) {
+            send(msg, errorReply(FaultInjector.delayQueueFull(delayed.max()), r.context(), r.tenantId(), 0),
+                    started);
+        }
+    }
+
+    private void send(ServiceMessage msg, Reply r, long started) {
+        try {
+            r.beforeSent().run();
+            msg.respond(connection, r.body(), r.headers());
+            r.afterSent().run();
+        } finally {
+            load.finished(started);
+        }
+    }
+
+    /** Instead of a held reply: the {@code cancelled} error, kept for get_decision like a decision. */
+    private void sendCancelled(ServiceMessage msg, Reply r, String reason, long started) {
+        try {
+            ContractError error = ContractError.cancelled(r.context().requestId(), reason);
+            byte[] body = writer.error(error, r.context());
+            log.recordCancelled(r.context().requestId(), r.tenantId(), body, error, r.context());
+            msg.respond(connection, body, withInstance(ReplyHeaders.forReply(r.context(), error)));
+        } finally {
+            load.finished(started);
+        }
     }
 
     /** Null when a fault says not to reply. */
@@ -96,7 +128,7 @@ final class DecideEndpoint implements ServiceMessageHandler {
         try {
             fault = faults.plan(msg.getHeaders(), request);
         } catch (FaultSpecException e) {
-            return errorReply(FaultInjector.badFaultSpec(e), context, 0);
+            return errorReply(FaultInjector.badFaultSpec(e), context, tenantOf(request), 0);
         }
         if (fault.dropsReply()) {
             LOG.info("fault no_reply: request_id {} gets no reply", context.requestId());
@@ -104,30 +136,44 @@ final class DecideEndpoint implements ServiceMessageHandler {
         }
         long after = fault.replyAfterMs();
         if (fault.repliesMalformed()) {
-            return new Reply(FaultInjector.malformedBody(), new Headers(), after, NOTHING);
+            return new Reply(FaultInjector.malformedBody(), new Headers(), after, context, tenantOf(request), NOTHING,
+                    NOTHING);
         }
         if (fault.error() != null) {
-            return errorReply(FaultInjector.error(fault.error(), request), context, after);
+            return errorReply(FaultInjector.error(fault.error(), request), context, tenantOf(request), after);
         }
         if (request == null) {
-            return errorReply(((ParseOutcome.Invalid) parsed).error(), context, after);
+            return errorReply(((ParseOutcome.Invalid) parsed).error(), context, null, after);
         }
         try {
             DecideOutcome outcome = engine.decide(request);
             if (outcome instanceof DecideOutcome.Decided decided) {
                 byte[] body = writer.success(decided.decision(), context);
-                log.record(request.requestId(), request.tenantId(), body);
+                Runnable record = () -> log.record(request.requestId(), request.tenantId(), body);
                 Runnable afterSent = request.stream() ? () -> streams.start(request, fault) : NOTHING;
-                return new Reply(body, ReplyHeaders.forReply(context, null), after, afterSent);
+                return new Reply(body, withInstance(ReplyHeaders.forReply(context, null)), after, context,
+                        request.tenantId(), record, afterSent);
             }
-            return errorReply(((DecideOutcome.Refused) outcome).error(), context, after);
+            return errorReply(((DecideOutcome.Refused) outcome).error(), context, request.tenantId(), after);
         } catch (RuntimeException e) {
             LOG.error("decide failed for request_id {}", context.requestId(), e);
-            return errorReply(ContractError.internal("Unexpected router failure"), context, after);
+            return errorReply(ContractError.internal("Unexpected router failure"), context, request.tenantId(),
+                    after);
         }
     }
 
-    private Reply errorReply(ContractError error, ReplyContext context, long afterMs) {
-        return new Reply(writer.error(error, context), ReplyHeaders.forReply(context, error), afterMs, NOTHING);
+    private Reply errorReply(ContractError error, ReplyContext context, String tenantId, long afterMs) {
+        return new Reply(writer.error(error, context), withInstance(ReplyHeaders.forReply(context, error)), afterMs,
+                context, tenantId, NOTHING, NOTHING);
+    }
+
+    /** Names the Router that answered, so that a client of a queue group can tell the instances apart. */
+    private Headers withInstance(Headers h) {
+        String id = instanceId.get();
+        return id == null ? h : h.put(ReplyHeaders.INSTANCE, id);
+    }
+
+    private static String tenantOf(DecideRequest request) {
+        return request == null ? null : request.tenantId();
     }
 }

@@ -1,18 +1,28 @@
 package io.beamline.ipc.router.service;
 
+import io.beamline.ipc.router.contract.ContractError;
+import io.beamline.ipc.router.contract.ReplyContext;
 import io.beamline.ipc.router.decide.ExpiringCache;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * The decide replies of recent successful decisions by request_id, for {@code get_decision}; kept for a TTL,
+ * The decide replies sent for recent requests by request_id, for {@code get_decision}: successful decisions
+ * and cancellations (a request answered {@code cancelled} before its own reply went out). Kept for a TTL,
  * bounded in count, and replies larger than {@link #MAX_REPLY_BYTES} are not kept, so memory stays bounded.
  */
 final class DecisionLog {
 
     static final int MAX_REPLY_BYTES = 64 * 1024;
 
-    record Entry(String tenantId, byte[] reply) {
+    /**
+     * @param error   null for a decision; the {@code cancelled} error of a cancellation (for its headers)
+     * @param context the reply's context, for the headers of a cancellation
+     */
+    record Entry(String tenantId, byte[] reply, ContractError error, ReplyContext context) {
+        boolean cancelled() {
+            return error != null;
+        }
     }
 
     private final ExpiringCache<String, Entry> entries;
@@ -24,18 +34,23 @@ final class DecisionLog {
     }
 
     void record(String requestId, String tenantId, byte[] reply) {
-        if (reply.length <= MAX_REPLY_BYTES) {
-            entries.put(requestId, new Entry(tenantId, reply), ttlMs);
-        }
+        put(requestId, new Entry(tenantId, reply, null, null));
     }
 
-    /** The stored reply, or null; with a tenant given, only that tenant's decision. */
+    void recordCancelled(String requestId, String tenantId, byte[] reply, ContractError error,
+                         ReplyContext context) {
+        put(requestId, new Entry(tenantId, reply, error, context));
+    }
+
+    /** The stored reply, or null; with a tenant given, only that tenant's. */
     Entry find(String requestId, String tenantId) {
         Entry e = entries.get(requestId);
         return e == null || (tenantId != null && !tenantId.equals(e.tenantId())) ? null : e;
     }
 
-    boolean forget(String requestId, String tenantId) {
-        return find(requestId, tenantId) != null && entries.remove(requestId);
+    private void put(String requestId, Entry entry) {
+        if (entry.reply().length <= MAX_REPLY_BYTES) {
+            entries.put(requestId, entry, ttlMs);
+        }
     }
 }

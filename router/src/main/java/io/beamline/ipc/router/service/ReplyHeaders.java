@@ -9,6 +9,9 @@ import io.nats.service.ServiceMessage;
 /** Headers in and out of the decide endpoint. */
 final class ReplyHeaders {
 
+    /** On decide replies: the NATS service id ({@code $SRV} id) of the Router that answered. */
+    static final String INSTANCE = "Beamline-Router-Instance";
+
     private ReplyHeaders() {
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Router on NATS: a jnats micro-service (so {@code $SRV.PING/INFO/STATS} discover it) whose endpoints
@@ -61,7 +62,11 @@ public final class RouterService implements AutoCloseable {
                 engine.policies(), config.stream());
         // Our own dispatcher for decide, so that the status endpoint can read its real queue length.
         Dispatcher decideDispatcher = connection.createDispatcher();
-        LookupEndpoints lookups = new LookupEndpoints(connection, parser.mapper(), log, streams);
+        DelayedReplies delayed = new DelayedReplies(scheduler, config.maxDelayedReplies());
+        LookupEndpoints lookups = new LookupEndpoints(connection, parser.mapper(), log, delayed, streams);
+        // The service id exists only once the service is built; it is set before the service starts, so
+        // every reply can name it.
+        AtomicReference<String> instanceId = new AtomicReference<>();
         Service service = Service.builder()
                 .connection(connection)
                 .name(config.serviceName())
@@ -72,8 +77,8 @@ public final class RouterService implements AutoCloseable {
                 .addServiceEndpoint(ServiceEndpoint.builder()
                         .endpoint(endpoint("decide", DECIDE_SUBJECT, config))
                         .dispatcher(decideDispatcher)
-                        .handler(new DecideEndpoint(connection, parser, engine, load, log, faults,
-                                new DelayedReplies(scheduler), streams))
+                        .handler(new DecideEndpoint(connection, parser, engine, load, log, faults, delayed,
+                                streams, instanceId::get))
                         .build())
                 .addServiceEndpoint(endpoint(config, "get_decision", LookupEndpoints.GET_DECISION_SUBJECT,
                         lookups.getDecision()))
@@ -82,6 +87,7 @@ public final class RouterService implements AutoCloseable {
                         new BackpressureEndpoint(connection, parser.mapper(), decideDispatcher, load,
                                 config.backpressure(), System::currentTimeMillis)))
                 .build();
+        instanceId.set(service.getId());
         CompletableFuture<Boolean> done = service.startService();
         try {
             if (!service.isStarted(5, TimeUnit.SECONDS)) {

@@ -237,9 +237,10 @@ class RouterServiceIT {
     }
 
     @Test
-    void getDecisionAnswersTheDecideReplyByRequestIdUntilCancelled() throws Exception {
+    void getDecisionAnswersTheDecideReplyByRequestIdAndACancelAfterTheReplyChangesNothing() throws Exception {
         Message decided = request(("{\"request_id\":\"look-1\",\"tenant_id\":\"default_tenant\",\"task\":{\"type\":\"t\","
                 + "\"payload\":{\"prompt\":\"Hello\"}}}").getBytes(StandardCharsets.UTF_8), null);
+        assertThat(decided.getHeaders().getFirst("Beamline-Router-Instance")).isEqualTo(router.id());
         Message found = client.request("beamline.router.v1.get_decision",
                 "{\"request_id\":\"look-1\"}".getBytes(StandardCharsets.UTF_8), WAIT);
         assertThat(found.getData()).isEqualTo(decided.getData());
@@ -247,23 +248,28 @@ class RouterServiceIT {
                 "{\"request_id\":\"look-1\",\"tenant_id\":\"acme\"}".getBytes(StandardCharsets.UTF_8), WAIT);
         assertThat(JSON.readTree(otherTenant.getData()).at("/error/code").asText()).isEqualTo("not_found");
 
+        // Already answered: nothing to cancel, and the decision stays retrievable.
         Message cancel = client.request("beamline.router.v1.cancel",
                 "{\"request_id\":\"look-1\"}".getBytes(StandardCharsets.UTF_8), WAIT);
         assertThat(JSON.readTree(cancel.getData())).isEqualTo(JSON.readTree(
-                "{\"ok\":true,\"cancelled\":true,\"context\":{\"request_id\":\"look-1\"}}"));
-        Message again = client.request("beamline.router.v1.cancel",
+                "{\"ok\":true,\"cancelled\":false,\"context\":{\"request_id\":\"look-1\"}}"));
+        Message still = client.request("beamline.router.v1.get_decision",
                 "{\"request_id\":\"look-1\"}".getBytes(StandardCharsets.UTF_8), WAIT);
-        assertThat(JSON.readTree(again.getData()).get("cancelled").asBoolean()).isFalse();
+        assertThat(still.getData()).isEqualTo(decided.getData());
 
-        Message gone = client.request("beamline.router.v1.get_decision",
-                "{\"request_id\":\"look-1\"}".getBytes(StandardCharsets.UTF_8), WAIT);
-        assertThat(JSON.readTree(gone.getData())).isEqualTo(JSON.readTree("{\"ok\":false,\"error\":{\"code\":\"not_found\","
+        Message unknown = client.request("beamline.router.v1.get_decision",
+                "{\"request_id\":\"look-unknown\"}".getBytes(StandardCharsets.UTF_8), WAIT);
+        assertThat(JSON.readTree(unknown.getData())).isEqualTo(JSON.readTree("{\"ok\":false,\"error\":{\"code\":\"not_found\","
                 + "\"message\":\"Decision not found\",\"details\":{\"context\":\"No decision for this request_id "
-                + "(unknown, expired or cancelled)\",\"request_id\":\"look-1\"}},\"context\":{\"request_id\":\"look-1\"}}"));
-        assertThat(gone.getHeaders().getFirst(ServiceMessage.NATS_SERVICE_ERROR_CODE)).isEqualTo("404");
+                + "(unknown, not answered yet, or expired)\",\"request_id\":\"look-unknown\"}},"
+                + "\"context\":{\"request_id\":\"look-unknown\"}}"));
+        assertThat(unknown.getHeaders().getFirst(ServiceMessage.NATS_SERVICE_ERROR_CODE)).isEqualTo("404");
 
         Message bad = client.request("beamline.router.v1.get_decision", "nope".getBytes(StandardCharsets.UTF_8), WAIT);
         assertThat(JSON.readTree(bad.getData()).at("/error/intake_error_code").asText())
+                .isEqualTo("SCHEMA_VALIDATION_FAILED");
+        Message array = client.request("beamline.router.v1.get_decision", "[]".getBytes(StandardCharsets.UTF_8), WAIT);
+        assertThat(JSON.readTree(array.getData()).at("/error/intake_error_code").asText())
                 .isEqualTo("SCHEMA_VALIDATION_FAILED");
         Message noId = client.request("beamline.router.v1.cancel", "{}".getBytes(StandardCharsets.UTF_8), WAIT);
         assertThat(JSON.readTree(noId.getData()).at("/error/message").asText())
