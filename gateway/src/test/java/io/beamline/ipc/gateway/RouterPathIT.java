@@ -265,6 +265,19 @@ class RouterPathIT {
     }
 
     @Test
+    void queryOfATaskTheRouterReportsCancelledSaysSo() throws Exception {
+        router.getDecision = m -> "{\"ok\":false,\"error\":{\"code\":\"cancelled\",\"message\":\"Request cancelled\"},"
+                + "\"context\":{\"request_id\":\"held\"}}";
+        try {
+            TaskResponse r = client.query("held").get(10, TimeUnit.SECONDS);
+            assertThat(r.status()).contains("cancelled");
+            assertThat(r.decision()).isEmpty();
+        } finally {
+            router.getDecision = m -> "{\"ok\":false,\"error\":{\"code\":\"not_found\"}}";
+        }
+    }
+
+    @Test
     void aClientThatGoesAwayFreesItsRequests() throws Exception {
         router.decide = m -> null;
         IpcClient leaving = IpcClient.connect(gateway.socketPath());

@@ -39,6 +39,9 @@ public final class RoutedTaskService implements TaskService {
     /** Error codes a get_decision reply may use for "no such request". */
     static final Set<String> ROUTER_NOT_FOUND_CODES = Set.of("not_found", "decision_not_found", "request_not_found");
 
+    /** What get_decision answers for a request that was cancelled before the Router replied. */
+    static final String ROUTER_CANCELLED_CODE = "cancelled";
+
     private final RouterClient router;
     private final TaskRegistry registry;
     private final RouterConfig config;
@@ -163,6 +166,13 @@ public final class RoutedTaskService implements TaskService {
                             ObjectNode ok = JsonNodeFactory.instance.objectNode();
                             ok.put("ok", true).put("task_id", taskId).put("status", TaskStatus.SUCCEEDED.wire())
                                     .put("source", "router").set("decision", d.decision());
+                            yield ok;
+                        }
+                        case RouterReply.Rejected r when ROUTER_CANCELLED_CODE.equals(r.error().code()) -> {
+                            // The Router answered the request with "cancelled": that is its state, not a failure.
+                            ObjectNode ok = JsonNodeFactory.instance.objectNode();
+                            ok.put("ok", true).put("task_id", taskId).put("status", TaskStatus.CANCELLED.wire())
+                                    .put("source", "router");
                             yield ok;
                         }
                         case RouterReply.Rejected r when ROUTER_NOT_FOUND_CODES.contains(r.error().code()) ->
