@@ -1,5 +1,7 @@
 package io.beamline.ipc.bench.router;
 
+import io.beamline.ipc.bench.load.FixedInFlight;
+import io.beamline.ipc.bench.load.LoadResult;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
@@ -8,12 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Throughput and latency of a Router alone (a benchmark, not a test): direct jnats {@code request()}
@@ -33,12 +29,6 @@ public final class RouterThroughput {
     private static final String SUBJECT = "beamline.router.v1.decide";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final byte[] OK_PREFIX = "{\"ok\":true".getBytes(StandardCharsets.US_ASCII);
-
-    record Result(int depth, double seconds, long decisions, long errors, Histogram latencyMicros) {
-        double perSecond() {
-            return decisions / seconds;
-        }
-    }
 
     private RouterThroughput() {
     }
@@ -71,69 +61,38 @@ public final class RouterThroughput {
             System.err.println("RouterThroughput: --nats URL is required");
             System.exit(2);
         }
-        List<Result> results = new ArrayList<>();
+        List<LoadResult> results = new ArrayList<>();
         try (Connection nc = Nats.connect(new Options.Builder().server(url).connectionName("router-bench")
                 .build())) {
             for (int depth : depths) {
                 run(nc, depth, Duration.ofSeconds(warmupS), "w" + depth + "-");
-                Result r = run(nc, depth, Duration.ofSeconds(durationS), "m" + depth + "-");
+                LoadResult r = run(nc, depth, Duration.ofSeconds(durationS), "m" + depth + "-");
                 results.add(r);
-                System.out.printf("depth %d: %,.0f decisions/s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms,"
-                                + " %d decisions, %d errors in %.1f s%n", depth, r.perSecond(),
-                        ms(r, 50), ms(r, 99), ms(r, 99.9), r.latencyMicros().getMaxValue() / 1000.0, r.decisions(),
-                        r.errors(), r.seconds());
+                System.out.println("depth " + depth + ": " + r.summary("decisions"));
             }
         }
         System.out.println();
         System.out.println("| depth | decisions/s | p50 ms | p99 ms | p99.9 ms | errors |");
         System.out.println("|---:|---:|---:|---:|---:|---:|");
-        for (Result r : results) {
-            System.out.printf("| %d | %,.0f | %.2f | %.2f | %.2f | %d |%n", r.depth(), r.perSecond(), ms(r, 50),
-                    ms(r, 99), ms(r, 99.9), r.errors());
+        for (LoadResult r : results) {
+            System.out.printf("| %d | %,.0f | %.2f | %.2f | %.2f | %d |%n", r.depth(), r.perSecond(), r.ms(50),
+                    r.ms(99), r.ms(99.9), r.errors());
         }
     }
 
-    private static double ms(Result r, double percentile) {
-        return r.latencyMicros().getValueAtPercentile(percentile) / 1000.0;
-    }
-
     /** Keeps {@code depth} requests in flight for {@code duration}, then waits for the last ones. */
-    static Result run(Connection nc, int depth, Duration duration, String idPrefix) throws InterruptedException {
-        Semaphore inFlight = new Semaphore(depth);
-        Recorder recorder = new Recorder(3);
-        LongAdder decisions = new LongAdder();
-        LongAdder errors = new LongAdder();
+    static LoadResult run(Connection nc, int depth, Duration duration, String idPrefix) throws InterruptedException {
         String head = "{\"request_id\":\"" + idPrefix;
         String tail = "\",\"tenant_id\":\"default_tenant\",\"task\":{\"type\":\"text.generate\","
                 + "\"payload\":{\"prompt\":\"Hello, world\"}},\"constraints\":{\"max_latency_ms\":2000},"
                 + "\"metadata\":{\"source\":\"bench\"}}";
-        long start = System.nanoTime();
-        long end = start + duration.toNanos();
-        long n = 0;
-        while (System.nanoTime() < end) {
-            inFlight.acquire();
-            byte[] body = (head + n++ + tail).getBytes(StandardCharsets.UTF_8);
-            long sent = System.nanoTime();
-            CompletableFuture<Message> reply = nc.requestWithTimeout(SUBJECT, body, REQUEST_TIMEOUT);
-            reply.whenComplete((m, e) -> {
-                long tookMicros = (System.nanoTime() - sent) / 1_000;
-                if (e == null && isOk(m)) {
-                    decisions.increment();
-                    recorder.recordValue(tookMicros);
-                } else {
-                    errors.increment();
-                }
-                inFlight.release();
-            });
-        }
-        if (!inFlight.tryAcquire(depth, REQUEST_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS)) {
-            System.err.println("RouterThroughput: requests still in flight after the run");
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(depth, seconds, decisions.sum(), errors.sum(), recorder.getIntervalHistogram());
+        return FixedInFlight.run(depth, 1, duration, REQUEST_TIMEOUT.multipliedBy(2), (lane, n) ->
+                nc.requestWithTimeout(SUBJECT, (head + n + tail).getBytes(StandardCharsets.UTF_8), REQUEST_TIMEOUT),
+                RouterThroughput::isOk);
     }
 
-    private static boolean isOk(Message m) {
+    /** A reply that starts with {@code {"ok":true}. */
+    public static boolean isOk(Message m) {
         byte[] data = m == null ? null : m.getData();
         if (data == null || data.length < OK_PREFIX.length) {
             return false;

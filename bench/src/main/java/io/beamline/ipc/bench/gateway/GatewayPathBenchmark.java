@@ -1,0 +1,308 @@
+package io.beamline.ipc.bench.gateway;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.bench.load.FixedInFlight;
+import io.beamline.ipc.bench.load.LoadResult;
+import io.beamline.ipc.bench.load.ProcessCpu;
+import io.beamline.ipc.bench.router.RouterThroughput;
+import io.beamline.ipc.client.IpcClient;
+import io.beamline.ipc.client.TaskResponse;
+import io.beamline.ipc.protocol.Json;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.impl.Headers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway path against direct jnats, to the same Router, in one run (a benchmark, not a test). Starts
+ * nothing: point it at a running gateway (its Unix socket) and at the nats-server its Router serves on.
+ *
+ * <pre>
+ * java -cp "bench/target/classes:bench/target/lib/*" io.beamline.ipc.bench.gateway.GatewayPathBenchmark \
+ *     --socket /path/gw.sock --nats nats://127.0.0.1:PORT [--depths 1,64,256] [--warmup-s 5] [--duration-s 15]
+ *     [--slices 3] [--prewarm-s 10] [--gateway-connections 8] [--direct-connections 1] [--pids gateway=PID,router=PID,nats=PID]
+ * </pre>
+ *
+ * <ul>
+ *   <li><b>gateway</b>: {@link IpcClient#submit} of the native payload
+ *       {@code {"task_type":"text.generate","payload":{"prompt":"Hello, world"}}} over the Unix socket; the
+ *       gateway maps it to a DecideRequest and asks the Router over NATS. Counts when the answer is
+ *       RESPONSE_OK with {@code "ok":true} and a decision. With depth D the load is spread over
+ *       {@code min(D, gateway-connections)} client connections, D / connections in flight on each.</li>
+ *   <li><b>direct</b>: jnats {@code requestWithTimeout(subject, headers, body, 5 s)} futures on
+ *       {@code beamline.router.v1.decide} with the DecideRequest and headers the gateway would send for that
+ *       submit (built the same way: UUID request_id, new 32-hex trace id, {@code default_tenant},
+ *       {@code default} policy). Counts when the reply starts with {@code {"ok":true}.</li>
+ * </ul>
+ *
+ * First a pre-warm of each path at the deepest depth (JIT), not measured. Then per depth: a warm-up of each path, then the measured time cut into {@code slices} windows run in the order
+ * gateway, direct, direct, gateway, gateway, direct, … (so slow drift and other load hit both paths alike),
+ * each path's windows merged into one result. Latency is from just before the send to the future completing
+ * (client-side JSON and framing included), HdrHistogram in µs. With {@code --pids}, the CPU time of each
+ * process (and of this one) is read from /proc around every window.
+ */
+public final class GatewayPathBenchmark {
+
+    private static final String SUBJECT = "beamline.router.v1.decide";
+    private static final Duration DIRECT_TIMEOUT = Duration.ofSeconds(5); // the gateway's router.timeout_ms
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10); // above the gateway's own deadline
+    private static final Duration DRAIN = Duration.ofSeconds(20);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private static final ObjectNode PROMPT = JsonNodeFactory.instance.objectNode().put("prompt", "Hello, world");
+    private static final ObjectNode SUBMIT = JsonNodeFactory.instance.objectNode().put("task_type", "text.generate");
+
+    static {
+        SUBMIT.set("payload", PROMPT);
+    }
+
+    enum Way { GATEWAY, DIRECT }
+
+    /** One path's merged windows at one depth, with the CPU seconds each process used during them. */
+    record Measured(Way way, String shape, LoadResult result, Map<String, Double> cpuSeconds) {
+    }
+
+    private final List<IpcClient> clients;
+    private final List<Connection> natsConnections;
+    private final ProcessCpu cpu;
+
+    private GatewayPathBenchmark(List<IpcClient> clients, List<Connection> natsConnections, ProcessCpu cpu) {
+        this.clients = clients;
+        this.natsConnections = natsConnections;
+        this.cpu = cpu;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path socket = null;
+        String url = null;
+        List<Integer> depths = List.of(1, 64);
+        int warmupS = 5;
+        int durationS = 15;
+        int slices = 3;
+        int prewarmS = 10;
+        int gatewayConnections = 8;
+        int directConnections = 1;
+        String pids = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--socket" -> socket = Path.of(args[++i]);
+                case "--nats" -> url = args[++i];
+                case "--depths" -> {
+                    List<Integer> d = new ArrayList<>();
+                    for (String s : args[++i].split(",")) {
+                        d.add(Integer.parseInt(s.trim()));
+                    }
+                    depths = d;
+                }
+                case "--warmup-s" -> warmupS = Integer.parseInt(args[++i]);
+                case "--duration-s" -> durationS = Integer.parseInt(args[++i]);
+                case "--slices" -> slices = Integer.parseInt(args[++i]);
+                case "--prewarm-s" -> prewarmS = Integer.parseInt(args[++i]);
+                case "--gateway-connections" -> gatewayConnections = Integer.parseInt(args[++i]);
+                case "--direct-connections" -> directConnections = Integer.parseInt(args[++i]);
+                case "--pids" -> pids = args[++i];
+                default -> usage();
+            }
+        }
+        if (socket == null || url == null || slices < 1 || gatewayConnections < 1 || directConnections < 1) {
+            usage();
+        }
+        ProcessCpu cpu = ProcessCpu.parse(pids, "bench");
+        List<IpcClient> clients = new ArrayList<>();
+        List<Connection> ncs = new ArrayList<>();
+        try {
+            for (int i = 0; i < gatewayConnections; i++) {
+                clients.add(IpcClient.connect(socket));
+            }
+            for (int i = 0; i < directConnections; i++) {
+                ncs.add(Nats.connect(new Options.Builder().server(url).connectionName("gateway-bench-direct-" + i)
+                        .build()));
+            }
+            new GatewayPathBenchmark(clients, ncs, cpu).runAll(depths, Duration.ofSeconds(prewarmS),
+                    Duration.ofSeconds(warmupS), Duration.ofSeconds(durationS), slices);
+        } finally {
+            clients.forEach(IpcClient::close);
+            for (Connection nc : ncs) {
+                nc.close();
+            }
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: GatewayPathBenchmark --socket PATH --nats URL [--depths 1,64,256] [--warmup-s 5]"
+                + " [--duration-s 15] [--slices 3] [--prewarm-s 10] [--gateway-connections 8] [--direct-connections 1]"
+                + " [--pids name=PID,...]");
+        System.exit(2);
+    }
+
+    private void runAll(List<Integer> depths, Duration prewarm, Duration warmup, Duration duration, int slices)
+            throws Exception {
+        // One of each first, so a broken set-up fails here and not as a wall of errors.
+        TaskResponse first = clients.get(0).submit(SUBMIT, CLIENT_TIMEOUT).get(CLIENT_TIMEOUT.toSeconds(),
+                TimeUnit.SECONDS);
+        System.out.println("# gateway answer: " + first.body());
+        DirectCall call = DirectCall.next();
+        Message reply = natsConnections.get(0).requestWithTimeout(SUBJECT, call.headers(), call.body(), DIRECT_TIMEOUT)
+                .get(DIRECT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        System.out.println("# direct request: " + call.headers().entrySet() + " " + new String(call.body(),
+                StandardCharsets.UTF_8));
+        System.out.println("# direct reply:   " + new String(reply.getData(), StandardCharsets.UTF_8));
+        System.out.println("# cpu of: " + cpu.pids());
+        if (!prewarm.isZero()) {
+            // At depth 1 a 5 s warm-up is only ~10-20k requests: not enough for C2 to finish with the gateway.
+            int deepest = depths.stream().mapToInt(Integer::intValue).max().orElse(1);
+            System.out.printf("# pre-warm: %d s of each path at depth %d, not measured%n", prewarm.toSeconds(), deepest);
+            run(Way.GATEWAY, deepest, prewarm);
+            run(Way.DIRECT, deepest, prewarm);
+        }
+        Duration slice = duration.dividedBy(slices);
+        List<List<Measured>> all = new ArrayList<>();
+        for (int depth : depths) {
+            run(Way.GATEWAY, depth, warmup);
+            run(Way.DIRECT, depth, warmup);
+            Map<Way, Measured> merged = new LinkedHashMap<>();
+            for (int s = 0; s < slices; s++) {
+                // gateway, direct, direct, gateway, ...: neither path always goes first.
+                List<Way> order = s % 2 == 0 ? List.of(Way.GATEWAY, Way.DIRECT) : List.of(Way.DIRECT, Way.GATEWAY);
+                for (Way way : order) {
+                    Map<String, Double> before = cpu.sample();
+                    LoadResult r = run(way, depth, slice);
+                    Map<String, Double> used = ProcessCpu.delta(before, cpu.sample());
+                    System.out.printf("depth %d, window %d, %s: %s%n", depth, s + 1, name(way),
+                            r.summary("requests"));
+                    merged.merge(way, new Measured(way, shape(way, depth), r, used), (a, b) -> new Measured(way,
+                            a.shape(), a.result().plus(b.result()), ProcessCpu.sum(a.cpuSeconds(), b.cpuSeconds())));
+                }
+            }
+            List<Measured> pair = List.of(merged.get(Way.GATEWAY), merged.get(Way.DIRECT));
+            all.add(pair);
+            System.out.println();
+            printDepth(depth, pair);
+            System.out.println();
+        }
+        printSummary(all);
+    }
+
+    private LoadResult run(Way way, int depth, Duration duration) throws InterruptedException {
+        return switch (way) {
+            case GATEWAY -> FixedInFlight.run(depth, Math.min(depth, clients.size()), duration, DRAIN,
+                    (lane, n) -> clients.get(lane).submit(SUBMIT, CLIENT_TIMEOUT), GatewayPathBenchmark::isDecision);
+            case DIRECT -> FixedInFlight.run(depth, Math.min(depth, natsConnections.size()), duration, DRAIN,
+                    (lane, n) -> {
+                        DirectCall c = DirectCall.next();
+                        return natsConnections.get(lane).requestWithTimeout(SUBJECT, c.headers(), c.body(),
+                                DIRECT_TIMEOUT);
+                    }, RouterThroughput::isOk);
+        };
+    }
+
+    private String shape(Way way, int depth) {
+        int lanes = Math.min(depth, way == Way.GATEWAY ? clients.size() : natsConnections.size());
+        return depth % lanes == 0 ? lanes + " × " + depth / lanes : lanes + " conns, " + depth + " in flight";
+    }
+
+    private static String name(Way way) {
+        return way == Way.GATEWAY ? "gateway" : "direct ";
+    }
+
+    private static boolean isDecision(TaskResponse r) {
+        return r.body().path("ok").asBoolean(false) && r.decision().isPresent();
+    }
+
+    private void printDepth(int depth, List<Measured> pair) {
+        System.out.printf("## depth %d%n%n", depth);
+        System.out.println("| path | connections × in flight | requests/s | p50 ms | p99 ms | p99.9 ms | max ms | ok"
+                + " | errors |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (Measured m : pair) {
+            LoadResult r = m.result();
+            System.out.printf("| %s | %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %,d | %d |%n", name(m.way()).trim(),
+                    m.shape(), r.perSecond(), r.ms(50), r.ms(99), r.ms(99.9), r.maxMs(), r.done(), r.errors());
+        }
+        LoadResult g = pair.get(0).result();
+        LoadResult d = pair.get(1).result();
+        System.out.printf("| gateway / direct | | %.2f | %.2f | %.2f | %.2f | | | |%n", g.perSecond() / d.perSecond(),
+                g.ms(50) / d.ms(50), g.ms(99) / d.ms(99), g.ms(99.9) / d.ms(99.9));
+        System.out.println();
+        System.out.print("| path | wall s |");
+        pair.get(0).cpuSeconds().keySet().forEach(p -> System.out.print(" " + p + " cores | " + p + " µs/req |"));
+        System.out.println(" total µs/req |");
+        System.out.print("|---|---:|");
+        pair.get(0).cpuSeconds().keySet().forEach(p -> System.out.print("---:|---:|"));
+        System.out.println("---:|");
+        for (Measured m : pair) {
+            LoadResult r = m.result();
+            System.out.printf("| %s | %.1f |", name(m.way()).trim(), r.seconds());
+            double total = 0;
+            for (double s : m.cpuSeconds().values()) {
+                System.out.printf(" %.2f | %.1f |", s / r.seconds(), s * 1e6 / r.done());
+                total += s;
+            }
+            System.out.printf(" %.1f |%n", total * 1e6 / r.done());
+        }
+    }
+
+    private static void printSummary(List<List<Measured>> all) {
+        System.out.println("## summary");
+        System.out.println();
+        System.out.println("| depth | path | connections × in flight | requests/s | p50 ms | p99 ms | p99.9 ms | errors |");
+        System.out.println("|---:|---|---|---:|---:|---:|---:|---:|");
+        for (List<Measured> pair : all) {
+            for (Measured m : pair) {
+                LoadResult r = m.result();
+                System.out.printf("| %d | %s | %s | %,.0f | %.2f | %.2f | %.2f | %d |%n", r.depth(),
+                        name(m.way()).trim(), m.shape(), r.perSecond(), r.ms(50), r.ms(99), r.ms(99.9), r.errors());
+            }
+            LoadResult g = pair.get(0).result();
+            LoadResult d = pair.get(1).result();
+            System.out.printf("| %d | **gateway / direct** | | **%.2f** | **%.2f** | **%.2f** | **%.2f** | |%n",
+                    g.depth(), g.perSecond() / d.perSecond(), g.ms(50) / d.ms(50), g.ms(99) / d.ms(99),
+                    g.ms(99.9) / d.ms(99.9));
+        }
+    }
+
+    /** The DecideRequest and headers the gateway's DecideRequestMapper builds for {@link #SUBMIT}. */
+    record DirectCall(Headers headers, byte[] body) {
+
+        static DirectCall next() {
+            String requestId = UUID.randomUUID().toString();
+            String traceId = randomHex(16);
+            String traceparent = "00-" + traceId + "-" + randomHex(8) + "-01";
+            ObjectNode task = JsonNodeFactory.instance.objectNode().put("type", "text.generate");
+            task.set("payload", PROMPT);
+            ObjectNode request = JsonNodeFactory.instance.objectNode();
+            request.put("version", "1");
+            request.put("request_id", requestId);
+            request.put("tenant_id", "default_tenant");
+            request.put("trace_id", traceId);
+            request.set("task", task);
+            request.put("policy_id", "default");
+            Headers h = new Headers();
+            h.put("trace_id", traceId);
+            h.put("tenant_id", "default_tenant");
+            h.put("version", "1");
+            h.put("traceparent", traceparent);
+            h.put("request_id", requestId);
+            return new DirectCall(h, Json.write(request));
+        }
+
+        private static String randomHex(int bytes) {
+            byte[] b = new byte[bytes];
+            ThreadLocalRandom.current().nextBytes(b);
+            return HEX.formatHex(b); // all zeros (invalid in W3C) has odds 2^-64: not worth a loop here
+        }
+    }
+}
