@@ -5,11 +5,15 @@ import io.beamline.ipc.gateway.ipc.IpcServer;
 import io.beamline.ipc.gateway.observability.AdminServer;
 import io.beamline.ipc.gateway.observability.GatewayMetrics;
 import io.beamline.ipc.gateway.observability.Readiness;
+import io.beamline.ipc.gateway.resilience.DrainGate;
+import io.beamline.ipc.gateway.resilience.SubmitGate;
 import io.beamline.ipc.gateway.routerclient.RouterClient;
 import io.beamline.ipc.gateway.task.RoutedTaskService;
 import io.beamline.ipc.gateway.task.TaskRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -28,28 +32,34 @@ public final class Gateway implements AutoCloseable {
     private final TaskRegistry tasks;
     private final GatewayMetrics metrics;
     private final AdminServer admin;
+    private final DrainGate drain;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Gateway(GatewayConfig config, IpcServer ipc, RouterClient router, TaskRegistry tasks,
-                    GatewayMetrics metrics, AdminServer admin) {
+                    GatewayMetrics metrics, AdminServer admin, DrainGate drain) {
         this.config = config;
         this.ipc = ipc;
         this.router = router;
         this.tasks = tasks;
         this.metrics = metrics;
         this.admin = admin;
+        this.drain = drain;
     }
 
     /** NATS connects in the background: the socket serves at once, TASK_* get 503 until NATS is up. */
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
         GatewayMetrics metrics = new GatewayMetrics();
+        DrainGate drain = new DrainGate();
         RouterClient router = RouterClient.start(config.nats());
         IpcServer ipc = null;
         try {
             TaskRegistry tasks = new TaskRegistry(config.tasks().registrySize(), config.tasks().ttl(),
                     Clock.systemUTC());
-            ipc = IpcServer.start(config.ipc(), new RoutedTaskService(router, tasks, config.router()),
+            // Asked in order before a submit reaches the Router; the first refusal answers it.
+            List<SubmitGate> gates = new ArrayList<>();
+            gates.add(drain); // first: a stopping gateway takes no new work
+            ipc = IpcServer.start(config.ipc(), new RoutedTaskService(router, tasks, config.router(), gates),
                     metrics.meters());
             metrics.bindIpc(ipc);
             metrics.bindRouter(router);
@@ -61,7 +71,7 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("admin endpoint on http://127.0.0.1:{} (/metrics, /health/live, /health/ready)",
                         admin.port());
             }
-            return new Gateway(config, ipc, router, tasks, metrics, admin);
+            return new Gateway(config, ipc, router, tasks, metrics, admin, drain);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (ipc != null) {
                 ipc.close();
