@@ -70,14 +70,19 @@ final class Deployment implements AutoCloseable {
 
     /** One sample of the gateway's Prometheus metrics, e.g. {@code router_requests_pending}. */
     double metric(String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(scrape());
+        return metric(gateway, name);
+    }
+
+    /** One sample of a gateway process's metrics, from the admin port it printed at start. */
+    static double metric(LauncherProcess gateway, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(scrape(gateway));
         if (!m.find()) {
             throw new AssertionError("no metric " + name + " in /metrics");
         }
         return Double.parseDouble(m.group(1));
     }
 
-    private String scrape() {
+    private static String scrape(LauncherProcess gateway) {
         Matcher port = Pattern.compile("admin: http://127\\.0\\.0\\.1:(\\d+)/").matcher(gateway.stdout());
         if (!port.find()) {
             throw new AssertionError("the gateway did not print its admin port:\n" + gateway.stdout());

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final long DRAIN_POLL_MS = 10;
 
     private final GatewayConfig config;
     private final IpcServer ipc;
@@ -115,13 +117,40 @@ public final class Gateway implements AutoCloseable {
         stopped.await();
     }
 
+    /**
+     * Every request read is answered (the Router's replies included) or the timeout passes. A stop is rare
+     * and off the event loops: polling a counter is simpler than wiring a completion signal through.
+     */
+    private boolean awaitDrained(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ipc.unansweredRequests() > 0 || router.pending() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(DRAIN_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        LOG.info("shutting down");
+        LOG.info("draining: no new connections or tasks; waiting up to {} ms for {} unanswered request(s)",
+                config.drainTimeout().toMillis(), ipc.unansweredRequests());
         try {
+            drain.close();
+            ipc.stopAccepting();
+            if (!awaitDrained(config.drainTimeout())) {
+                LOG.warn("drain timeout: {} request(s) still unanswered, {} waiting on the Router; closing anyway",
+                        ipc.unansweredRequests(), router.pending());
+            }
             ipc.close();
             if (admin != null) {
                 admin.close();

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,15 +20,17 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(IpcRequestHandler.class);
 
     private final RequestDispatcher dispatcher;
+    private final AtomicInteger unanswered;
     private ResponseSequencer sequencer;
 
-    IpcRequestHandler(RequestDispatcher dispatcher) {
+    IpcRequestHandler(RequestDispatcher dispatcher, AtomicInteger unanswered) {
         this.dispatcher = dispatcher;
+        this.unanswered = unanswered;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        sequencer = new ResponseSequencer(ctx.channel());
+        sequencer = new ResponseSequencer(ctx.channel(), unanswered);
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,14 +45,16 @@ public final class IpcServer implements AutoCloseable {
     private final SocketFile socketFile;
     private final ConnectionLimiter limiter;
     private final Channel serverChannel;
+    private final AtomicInteger unanswered;
 
     private IpcServer(IpcConfig config, EventLoopGroup group, SocketFile socketFile, ConnectionLimiter limiter,
-                      Channel serverChannel) {
+                      Channel serverChannel, AtomicInteger unanswered) {
         this.config = config;
         this.group = group;
         this.socketFile = socketFile;
         this.limiter = limiter;
         this.serverChannel = serverChannel;
+        this.unanswered = unanswered;
     }
 
     /** Like {@link #start(IpcConfig, TaskService, MeterRegistry)}, counting into a private registry. */
@@ -70,6 +73,7 @@ public final class IpcServer implements AutoCloseable {
                 GatewayCapabilities.describe(config.maxFrameBytes(), tasks.available()), meters);
         PeerCredentialsGuard guard = new PeerCredentialsGuard(config.allowedUids(), selfUid);
         ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections());
+        AtomicInteger unanswered = new AtomicInteger();
 
         SocketFile socketFile = SocketFile.prepare(config.socketPath());
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
@@ -88,14 +92,14 @@ public final class IpcServer implements AutoCloseable {
                             p.addLast("peer", guard);
                             p.addLast("limit", limiter);
                             p.addLast("decoder", new FrameDecoder(config.maxFrameBytes()));
-                            p.addLast("requests", new IpcRequestHandler(dispatcher));
+                            p.addLast("requests", new IpcRequestHandler(dispatcher, unanswered));
                         }
                     });
             Channel server = b.bind(new DomainSocketAddress(socketFile.bindPath().toFile())).sync().channel();
             socketFile.publish();
             LOG.info("listening on {} (max {} connections, max frame {} bytes, allowed uids {})",
                     config.socketPath(), config.maxConnections(), config.maxFrameBytes(), config.allowedUids());
-            return new IpcServer(config, group, socketFile, limiter, server);
+            return new IpcServer(config, group, socketFile, limiter, server, unanswered);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             socketFile.close();
@@ -109,6 +113,16 @@ public final class IpcServer implements AutoCloseable {
 
     public int openConnections() {
         return limiter.openConnections();
+    }
+
+    /** Requests read from clients and not answered yet, over all connections. */
+    public int unansweredRequests() {
+        return unanswered.get();
+    }
+
+    /** First step of a drain: new clients are refused by the kernel; connected ones are still served. */
+    public void stopAccepting() {
+        serverChannel.close().syncUninterruptibly();
     }
 
     /** Stops accepting, closes every connection, removes the socket file. */

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * v1 has no request ids, so answers must leave in request order even though requests run concurrently.
@@ -26,16 +27,20 @@ final class ResponseSequencer {
 
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
     private final Channel channel;
+    private final AtomicInteger unanswered;
     private boolean closing;
 
-    ResponseSequencer(Channel channel) {
+    /** @param unanswered requests read and not yet answered, over all connections (what a drain waits for) */
+    ResponseSequencer(Channel channel, AtomicInteger unanswered) {
         this.channel = channel;
+        this.unanswered = unanswered;
     }
 
     Slot reserve() {
         Slot slot = new Slot();
         if (!closing) {
             slots.add(slot);
+            unanswered.incrementAndGet();
         }
         return slot;
     }
@@ -48,6 +53,7 @@ final class ResponseSequencer {
         boolean wrote = false;
         while (!slots.isEmpty() && slots.peek().response != null) {
             Slot head = slots.poll();
+            unanswered.decrementAndGet();
             if (head.closeAfter) {
                 closing = true;
                 abandon();
@@ -68,6 +74,7 @@ final class ResponseSequencer {
 
     /** The peer is gone or the connection is closing: stop all unanswered work and forget it. */
     void abandon() {
+        unanswered.addAndGet(-slots.size());
         for (Slot s : slots) {
             if (s.work != null) {
                 s.work.cancel(false);

@@ -38,6 +38,8 @@ public final class GatewayMetrics {
     public void bindIpc(IpcServer ipc) {
         Gauge.builder("ipc.connections.open", ipc, IpcServer::openConnections)
                 .description("client connections open now").register(registry);
+        Gauge.builder("ipc.requests.unanswered", ipc, IpcServer::unansweredRequests)
+                .description("requests read from clients and not answered yet").register(registry);
     }
 
     public void bindRouter(RouterClient router) {

@@ -8,9 +8,13 @@ import io.nats.client.ErrorListener;
 import io.nats.client.MessageHandler;
 import io.nats.client.Nats;
 import io.nats.client.NUID;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -26,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class NatsPool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NatsPool.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
     /** One pooled connection. Its reply subjects are {@code inboxPrefix + token}. */
     public static final class Member {
@@ -171,13 +176,22 @@ public final class NatsPool implements AutoCloseable {
         }
     }
 
+    /** Drain, not just close: publishes still buffered (a last cancel notice) reach the server first. */
     private static void closeQuietly(Connection c) {
         try {
+            if (c.getStatus() == Connection.Status.CONNECTED) {
+                c.drain(DRAIN_TIMEOUT).get(DRAIN_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            }
             c.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.debug("closing a NATS connection failed", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.debug("draining a NATS connection failed; closing it", e);
+            try {
+                c.close();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
