@@ -61,6 +61,12 @@ public final class RouterMain implements Callable<Integer> {
             defaultValue = "10000")
     private long drainTimeoutMs;
 
+    @Option(names = "--reconnect-wait-ms", paramLabel = "MS",
+            description = "wait between NATS reconnect attempts, plus up to a quarter of it as jitter "
+                    + "(default: ${DEFAULT-VALUE}; a local NATS is back in moments, so retry soon)",
+            defaultValue = "100")
+    private long reconnectWaitMs;
+
     @Option(names = "--enable-faults",
             description = "honour fault injection (x-fault-* headers, policy \"faults\", slow start); tests only")
     private boolean enableFaults;
@@ -111,6 +117,10 @@ public final class RouterMain implements Callable<Integer> {
                     .withMaxDelayedReplies(maxDelayedReplies)
                     .withStream(new StreamSettings(streamChunks, streamChunkBytes, streamIntervalMs));
             store = PolicyStore.load(config.policiesDir(), jsonReader.mapper());
+            if (reconnectWaitMs < 10 || reconnectWaitMs > 60_000) {
+                throw new IllegalArgumentException("invalid --reconnect-wait-ms = " + reconnectWaitMs
+                        + "; allowed: 10..60000");
+            }
         } catch (IllegalArgumentException | PolicyException e) {
             err.println("ipc-router: " + e.getMessage());
             return EXIT_USAGE;
@@ -123,7 +133,9 @@ public final class RouterMain implements Callable<Integer> {
         Connection connection;
         try {
             connection = Nats.connect(new Options.Builder().server(config.natsUrl())
-                    .connectionName(config.serviceName()).maxReconnects(-1).build());
+                    .connectionName(config.serviceName()).maxReconnects(-1)
+                    .reconnectWait(Duration.ofMillis(reconnectWaitMs))
+                    .reconnectJitter(Duration.ofMillis(reconnectWaitMs / 4)).build());
         } catch (IOException e) {
             err.println("ipc-router: cannot connect to " + config.natsUrl() + ": " + e.getMessage());
             return EXIT_START_FAILED;
