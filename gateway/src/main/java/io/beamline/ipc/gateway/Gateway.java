@@ -7,13 +7,20 @@ import io.beamline.ipc.gateway.observability.GatewayMetrics;
 import io.beamline.ipc.gateway.observability.Readiness;
 import io.beamline.ipc.gateway.resilience.DrainGate;
 import io.beamline.ipc.gateway.resilience.SubmitGate;
+import io.beamline.ipc.gateway.resilience.admission.InFlightLimit;
+import io.beamline.ipc.gateway.resilience.backpressure.RouterBackpressure;
+import io.beamline.ipc.gateway.resilience.breaker.RouterBreaker;
+import io.beamline.ipc.gateway.resilience.ratelimit.RateLimitGate;
 import io.beamline.ipc.gateway.routerclient.RouterClient;
 import io.beamline.ipc.gateway.task.RoutedTaskService;
 import io.beamline.ipc.gateway.task.TaskRegistry;
+import io.beamline.ipc.protocol.Json;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,11 +42,14 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final AdminServer admin;
     private final DrainGate drain;
+    private final RouterBackpressure backpressure;
+    private final RateLimitGate rateLimits;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Gateway(GatewayConfig config, IpcServer ipc, RouterClient router, TaskRegistry tasks,
-                    GatewayMetrics metrics, AdminServer admin, DrainGate drain) {
+                    GatewayMetrics metrics, AdminServer admin, DrainGate drain, RouterBackpressure backpressure,
+                    RateLimitGate rateLimits) {
         this.config = config;
         this.ipc = ipc;
         this.router = router;
@@ -47,6 +57,8 @@ public final class Gateway implements AutoCloseable {
         this.metrics = metrics;
         this.admin = admin;
         this.drain = drain;
+        this.backpressure = backpressure;
+        this.rateLimits = rateLimits;
     }
 
     /** NATS connects in the background: the socket serves at once, TASK_* get 503 until NATS is up. */
@@ -55,12 +67,32 @@ public final class Gateway implements AutoCloseable {
         DrainGate drain = new DrainGate();
         RouterClient router = RouterClient.start(config.nats());
         IpcServer ipc = null;
+        RouterBackpressure backpressure = null;
+        RateLimitGate rateLimits = null;
         try {
             TaskRegistry tasks = new TaskRegistry(config.tasks().registrySize(), config.tasks().ttl(),
                     Clock.systemUTC());
             // Asked in order before a submit reaches the Router; the first refusal answers it.
             List<SubmitGate> gates = new ArrayList<>();
             gates.add(drain); // first: a stopping gateway takes no new work
+            // Rate limits per uid and tenant (429 rate_limited): cheap, and before the gates that hold something.
+            rateLimits = RateLimitGate.create(config.rateLimit());
+            gates.add(rateLimits);
+            metrics.bindRateLimits(rateLimits);
+            // Router overload (429 router_overloaded), then the breaker (503 circuit_open), then the local
+            // in-flight cap (503 gateway_overloaded): the gates that hold something for a submit come last.
+            RouterBreaker breaker = new RouterBreaker(config.breaker(), Clock.systemUTC());
+            backpressure = new RouterBackpressure(config.backpressure(), () -> router.request(
+                    config.backpressure().subject(), Map.of("version", "1"),
+                    Json.write(JsonNodeFactory.instance.objectNode().put("subject", config.router().subject())),
+                    config.backpressure().timeout()), breaker::openForBackpressure);
+            InFlightLimit admission = new InFlightLimit(config.admission());
+            gates.add(backpressure);
+            gates.add(breaker);
+            router.pool().onReconnected(breaker::transportRecovered);
+            gates.add(admission);
+            metrics.bindResilience(breaker, backpressure, admission);
+            backpressure.start();
             ipc = IpcServer.start(config.ipc(), new RoutedTaskService(router, tasks, config.router(), gates),
                     metrics.meters());
             metrics.bindIpc(ipc);
@@ -73,8 +105,14 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("admin endpoint on http://127.0.0.1:{} (/metrics, /health/live, /health/ready)",
                         admin.port());
             }
-            return new Gateway(config, ipc, router, tasks, metrics, admin, drain);
+            return new Gateway(config, ipc, router, tasks, metrics, admin, drain, backpressure, rateLimits);
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (backpressure != null) {
+                backpressure.close();
+            }
+            if (rateLimits != null) {
+                rateLimits.close();
+            }
             if (ipc != null) {
                 ipc.close();
             }
@@ -157,6 +195,8 @@ public final class Gateway implements AutoCloseable {
             }
         } finally {
             try {
+                backpressure.close();
+                rateLimits.close();
                 router.close();
             } finally {
                 stopped.countDown();

@@ -52,7 +52,9 @@ class RouterPathIT {
                 "ipc.socket_path", dir.resolve("gw.sock").toString(), "admin.port", "0",
                 "nats.url", nats.url(),
                 "router.timeout_ms", "1500",
-                "router.max_timeout_ms", "2000")));
+                "router.max_timeout_ms", "2000",
+                // Every Router failure on purpose, many in a row: the breaker must not step in here.
+                "breaker.minimum_calls", "1000", "breaker.window_size", "1000")));
         await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 2);
     }
 

@@ -6,7 +6,9 @@ import java.time.Duration;
 
 /** The gateway's whole configuration, typed and validated. Built by {@link ConfigLoader}. */
 public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router, TasksConfig tasks,
-                            AdminConfig admin, Duration drainTimeout, String logLevel) {
+                            AdminConfig admin, Duration drainTimeout, String logLevel,
+                            RateLimitConfig rateLimit, BreakerConfig breaker, BackpressureConfig backpressure,
+                            AdmissionConfig admission) {
 
     static GatewayConfig from(ConfigLoader c) {
         int timeout = c.get(ROUTER_TIMEOUT_MS);
@@ -17,8 +19,7 @@ public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router,
                     + ROUTER_MAX_TIMEOUT_MS.allowed());
         }
         return new GatewayConfig(
-                new IpcConfig(c.get(SOCKET_PATH), c.get(MAX_CONNECTIONS), c.get(MAX_FRAME_BYTES),
-                        c.get(ALLOWED_UIDS), c.get(IO_THREADS)),
+                ipc(c),
                 new NatsConfig(c.get(NATS_URLS), c.get(NATS_POOL_SIZE),
                         Duration.ofMillis(c.get(NATS_RECONNECT_WAIT_MS)),
                         Duration.ofMillis(c.get(NATS_RECONNECT_JITTER_MS)),
@@ -32,6 +33,41 @@ public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router,
                 new TasksConfig(c.get(TASKS_REGISTRY_SIZE), Duration.ofMillis(c.get(TASKS_TTL_MS))),
                 new AdminConfig(c.get(ADMIN_ENABLED), c.get(ADMIN_PORT)),
                 Duration.ofMillis(c.get(DRAIN_TIMEOUT_MS)),
-                c.get(LOG_LEVEL));
+                c.get(LOG_LEVEL),
+                rateLimit(c),
+                new BreakerConfig(c.get(BREAKER_WINDOW_SIZE), c.get(BREAKER_MINIMUM_CALLS),
+                        c.get(BREAKER_FAILURE_RATE_PERCENT), Duration.ofMillis(c.get(BREAKER_OPEN_MS)),
+                        c.get(BREAKER_HALF_OPEN_CALLS), Duration.ofMillis(c.get(BREAKER_RECONNECT_GRACE_MS))),
+                new BackpressureConfig(Duration.ofMillis(c.get(BACKPRESSURE_POLL_INTERVAL_MS)),
+                        c.get(BACKPRESSURE_SUBJECT), Duration.ofMillis(c.get(BACKPRESSURE_TIMEOUT_MS)),
+                        c.get(BACKPRESSURE_ACTIVE_POLLS_BEFORE_BREAKER)),
+                new AdmissionConfig(c.get(ADMISSION_MAX_IN_FLIGHT), Duration.ofMillis(c.get(ADMISSION_RETRY_AFTER_MS))));
+    }
+
+    private static IpcConfig ipc(ConfigLoader c) {
+        int high = c.get(WRITE_BUFFER_HIGH_BYTES);
+        int low = c.get(WRITE_BUFFER_LOW_BYTES);
+        if (low >= high) {
+            throw new ConfigException("invalid " + WRITE_BUFFER_LOW_BYTES.key() + " = " + low + ": not below "
+                    + WRITE_BUFFER_HIGH_BYTES.key() + " = " + high + "; allowed: " + WRITE_BUFFER_LOW_BYTES.allowed());
+        }
+        return new IpcConfig(c.get(SOCKET_PATH), c.get(MAX_CONNECTIONS), c.get(MAX_FRAME_BYTES),
+                c.get(ALLOWED_UIDS), c.get(IO_THREADS), c.get(MAX_IN_FLIGHT_PER_CONNECTION), high, low);
+    }
+
+    private static RateLimitConfig rateLimit(ConfigLoader c) {
+        RateLimitConfig.Rate fleet = RateLimitConfig.Rate.of(c.get(RATELIMIT_FLEET_TENANT_RATE),
+                c.get(RATELIMIT_FLEET_TENANT_BURST));
+        var redisUrl = c.get(RATELIMIT_REDIS_URL);
+        if (fleet.limited() && redisUrl.isEmpty()) {
+            throw new ConfigException("invalid " + RATELIMIT_FLEET_TENANT_RATE.key() + " = " + fleet.perSecond()
+                    + ": a fleet-wide limit needs " + RATELIMIT_REDIS_URL.key() + "; allowed: 0 without it");
+        }
+        return new RateLimitConfig(
+                RateLimitConfig.Rate.of(c.get(RATELIMIT_TENANT_RATE), c.get(RATELIMIT_TENANT_BURST)),
+                RateLimitConfig.Rate.of(c.get(RATELIMIT_UID_RATE), c.get(RATELIMIT_UID_BURST)),
+                c.get(RATELIMIT_TENANT_OVERRIDES), c.get(RATELIMIT_MAX_KEYS), redisUrl,
+                c.get(RATELIMIT_REDIS_KEY_PREFIX), Duration.ofMillis(c.get(RATELIMIT_REDIS_TIMEOUT_MS)),
+                c.get(RATELIMIT_REDIS_ON_FAILURE), fleet);
     }
 }

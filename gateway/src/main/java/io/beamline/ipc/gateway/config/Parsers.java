@@ -156,6 +156,76 @@ final class Parsers {
         return Map.copyOf(out);
     }
 
+    /** {@code tenant=rate/burst} or {@code tenant=rate} pairs, comma-separated; empty means none. */
+    static Map<String, RateLimitConfig.Rate> tenantRates(String text) {
+        Map<String, RateLimitConfig.Rate> out = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            String t = part.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            int eq = t.lastIndexOf('=');
+            if (eq <= 0 || eq == t.length() - 1) {
+                throw new IllegalArgumentException("'" + t + "' is not tenant=rate/burst");
+            }
+            String tenant = textOfLength(1, 128).apply(t.substring(0, eq));
+            String[] rb = t.substring(eq + 1).split("/", -1);
+            if (rb.length > 2) {
+                throw new IllegalArgumentException("'" + t + "' is not tenant=rate/burst");
+            }
+            int rate = intIn(0, 1_000_000).apply(rb[0]);
+            int burst = rb.length == 2 ? intIn(0, 1_000_000).apply(rb[1]) : 0;
+            if (out.put(tenant, RateLimitConfig.Rate.of(rate, burst)) != null) {
+                throw new IllegalArgumentException("tenant " + tenant + " is listed twice");
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+
+    /**
+     * The fleet's Redis must be on this machine: the rate-limit calls run on the event loops with a short
+     * timeout, and Redis would be reached without TLS. Empty means no fleet limit.
+     */
+    static Optional<URI> loopbackRedisUrl(String text) {
+        String t = text.trim();
+        if (t.isEmpty()) {
+            return Optional.empty();
+        }
+        URI uri;
+        try {
+            uri = new URI(t);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL");
+        }
+        if (!"redis".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("not a redis:// URL with a host");
+        }
+        if (!LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("host " + uri.getHost() + " is not loopback: the fleet Redis must be"
+                    + " on this machine, because it is asked on the gateway's event loops within"
+                    + " ratelimit.redis.timeout_ms, and without TLS");
+        }
+        return Optional.of(uri);
+    }
+
+    static String redisKeyPrefix(String text) {
+        String t = textOfLength(1, 128).apply(text);
+        if (t.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("contains a space");
+        }
+        return t;
+    }
+
+    static RateLimitConfig.OnRedisFailure onRedisFailure(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "fail_open" -> RateLimitConfig.OnRedisFailure.FAIL_OPEN;
+            case "fail_closed" -> RateLimitConfig.OnRedisFailure.FAIL_CLOSED;
+            default -> throw new IllegalArgumentException("not fail_open or fail_closed");
+        };
+    }
+
     static Boolean bool(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;

@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway.ipc;
 
+import io.beamline.ipc.gateway.config.IpcConfig;
 import io.beamline.ipc.gateway.task.Caller;
 import io.beamline.ipc.protocol.ErrorResponse;
 import io.beamline.ipc.protocol.Frame;
@@ -21,23 +22,32 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
 
     private final RequestDispatcher dispatcher;
     private final AtomicInteger unanswered;
+    private final int maxInFlight;
     private ResponseSequencer sequencer;
+    private ReadGate readGate;
 
     IpcRequestHandler(RequestDispatcher dispatcher, AtomicInteger unanswered) {
+        this(dispatcher, unanswered, IpcConfig.DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION);
+    }
+
+    /** @param maxInFlight unanswered requests beyond which this connection is not read until they drain */
+    IpcRequestHandler(RequestDispatcher dispatcher, AtomicInteger unanswered, int maxInFlight) {
         this.dispatcher = dispatcher;
         this.unanswered = unanswered;
+        this.maxInFlight = maxInFlight;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         sequencer = new ResponseSequencer(ctx.channel(), unanswered);
+        readGate = new ReadGate(ctx.channel(), maxInFlight);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof DecodeFailure failure) {
             // The stream cannot be re-synchronised: answer after the earlier requests, then close.
-            ctx.channel().config().setAutoRead(false);
+            readGate.closeForGood();
             LOG.debug("closing {} after bad frame header: {}", ctx.channel(), failure.cause().getMessage());
             sequencer.complete(sequencer.reserve(),
                     ErrorResponse.of(failure.cause().code(), failure.cause().getMessage()).toFrame(), true);
@@ -49,23 +59,30 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
         CompletableFuture<Frame> answer = dispatcher.dispatch(request, caller == null ? Caller.UNKNOWN : caller);
         if (answer.isDone()) {
             sequencer.complete(slot, answer.join(), false);
+            readGate.update(sequencer.pending());
             return;
         }
         slot.attach(answer);
+        readGate.update(sequencer.pending());
         answer.thenAccept(frame -> {
             if (ctx.executor().inEventLoop()) {
-                sequencer.complete(slot, frame, false);
+                answered(slot, frame);
             } else {
-                ctx.executor().execute(() -> sequencer.complete(slot, frame, false));
+                ctx.executor().execute(() -> answered(slot, frame));
             }
         });
+    }
+
+    private void answered(ResponseSequencer.Slot slot, Frame frame) {
+        sequencer.complete(slot, frame, false);
+        readGate.update(sequencer.pending());
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // A peer that does not read its answers stops being read: its memory stays bounded.
         if (ctx.channel().isActive() && ctx.channel().isOpen()) {
-            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            readGate.update(sequencer.pending());
         }
         ctx.fireChannelWritabilityChanged();
     }

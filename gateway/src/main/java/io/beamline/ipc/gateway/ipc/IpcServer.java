@@ -12,6 +12,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -19,6 +21,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,24 +40,23 @@ public final class IpcServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IpcServer.class);
 
-    /** Answers queued for one slow reader beyond this stop reading it (until it drains below the low mark). */
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
-
     private final IpcConfig config;
     private final EventLoopGroup group;
     private final SocketFile socketFile;
     private final ConnectionLimiter limiter;
     private final Channel serverChannel;
     private final AtomicInteger unanswered;
+    private final ChannelGroup connections;
 
     private IpcServer(IpcConfig config, EventLoopGroup group, SocketFile socketFile, ConnectionLimiter limiter,
-                      Channel serverChannel, AtomicInteger unanswered) {
+                      Channel serverChannel, AtomicInteger unanswered, ChannelGroup connections) {
         this.config = config;
         this.group = group;
         this.socketFile = socketFile;
         this.limiter = limiter;
         this.serverChannel = serverChannel;
         this.unanswered = unanswered;
+        this.connections = connections;
     }
 
     /** Like {@link #start(IpcConfig, TaskService, MeterRegistry)}, counting into a private registry. */
@@ -74,6 +76,7 @@ public final class IpcServer implements AutoCloseable {
         PeerCredentialsGuard guard = new PeerCredentialsGuard(config.allowedUids(), selfUid);
         ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections());
         AtomicInteger unanswered = new AtomicInteger();
+        ChannelGroup connections = new DefaultChannelGroup("ipc-connections", GlobalEventExecutor.INSTANCE);
 
         SocketFile socketFile = SocketFile.prepare(config.socketPath());
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
@@ -82,24 +85,28 @@ public final class IpcServer implements AutoCloseable {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(EpollServerDomainSocketChannel.class)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    // Answers queued for one slow reader beyond the high mark stop reading it (until below the low).
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(config.writeBufferLowBytes(), config.writeBufferHighBytes()))
                     .childHandler(new ChannelInitializer<DomainSocketChannel>() {
                         @Override
                         protected void initChannel(DomainSocketChannel ch) {
+                            connections.add(ch); // removed by the group when the channel closes
                             ChannelPipeline p = ch.pipeline();
                             p.addLast("flush", new FlushConsolidationHandler(256, true));
                             p.addLast("encoder", FrameEncoder.INSTANCE);
                             p.addLast("peer", guard);
                             p.addLast("limit", limiter);
                             p.addLast("decoder", new FrameDecoder(config.maxFrameBytes()));
-                            p.addLast("requests", new IpcRequestHandler(dispatcher, unanswered));
+                            p.addLast("requests", new IpcRequestHandler(dispatcher, unanswered,
+                                    config.maxInFlightPerConnection()));
                         }
                     });
             Channel server = b.bind(new DomainSocketAddress(socketFile.bindPath().toFile())).sync().channel();
             socketFile.publish();
             LOG.info("listening on {} (max {} connections, max frame {} bytes, allowed uids {})",
                     config.socketPath(), config.maxConnections(), config.maxFrameBytes(), config.allowedUids());
-            return new IpcServer(config, group, socketFile, limiter, server, unanswered);
+            return new IpcServer(config, group, socketFile, limiter, server, unanswered, connections);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             socketFile.close();
@@ -113,6 +120,16 @@ public final class IpcServer implements AutoCloseable {
 
     public int openConnections() {
         return limiter.openConnections();
+    }
+
+    /** Bytes of answers queued in the gateway for clients that have not read them yet, over all connections. */
+    public long queuedOutboundBytes() {
+        long total = 0;
+        for (Channel ch : connections) {
+            var buffer = ch.unsafe().outboundBuffer();
+            total += buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        }
+        return total;
     }
 
     /** Requests read from clients and not answered yet, over all connections. */

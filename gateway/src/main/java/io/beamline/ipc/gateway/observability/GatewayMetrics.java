@@ -1,6 +1,12 @@
 package io.beamline.ipc.gateway.observability;
 
 import io.beamline.ipc.gateway.ipc.IpcServer;
+import io.beamline.ipc.gateway.resilience.admission.InFlightLimit;
+import io.beamline.ipc.gateway.resilience.backpressure.RouterBackpressure;
+import io.beamline.ipc.gateway.resilience.breaker.RouterBreaker;
+import io.beamline.ipc.gateway.resilience.ratelimit.Limit;
+import io.beamline.ipc.gateway.resilience.ratelimit.RateLimitGate;
+import io.beamline.ipc.gateway.config.RateLimitConfig;
 import io.beamline.ipc.gateway.routerclient.RouterClient;
 import io.beamline.ipc.gateway.task.TaskRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -40,6 +46,8 @@ public final class GatewayMetrics {
                 .description("client connections open now").register(registry);
         Gauge.builder("ipc.requests.unanswered", ipc, IpcServer::unansweredRequests)
                 .description("requests read from clients and not answered yet").register(registry);
+        Gauge.builder("ipc.outbound.queued_bytes", ipc, IpcServer::queuedOutboundBytes)
+                .description("answers queued for clients that have not read them yet, in bytes").register(registry);
     }
 
     public void bindRouter(RouterClient router) {
@@ -60,6 +68,54 @@ public final class GatewayMetrics {
                 .description("tasks remembered for TASK_QUERY").register(registry);
         Gauge.builder("tasks.pending", tasks, TaskRegistry::pending)
                 .description("tasks submitted and not finished").register(registry);
+    }
+
+    /** The Router breaker, the Router's backpressure status and the local in-flight cap. */
+    public void bindResilience(RouterBreaker breaker, RouterBackpressure backpressure, InFlightLimit admission) {
+        Gauge.builder("router.breaker.state", breaker, RouterBreaker::stateCode)
+                .description("Router circuit breaker: 0 closed, 1 open, 2 half-open").register(registry);
+        FunctionCounter.builder("router.breaker.opened", breaker, RouterBreaker::openedCount)
+                .description("times the Router circuit breaker opened").register(registry);
+        Gauge.builder("router.backpressure.status", backpressure, b -> b.current().status().gauge())
+                .description("the Router's backpressure status: -1 unknown, 0 inactive, 1 warning, 2 active")
+                .register(registry);
+        for (RouterBackpressure.Status s : RouterBackpressure.Status.values()) {
+            FunctionCounter.builder("router.backpressure.polls", backpressure, b -> b.polls(s)).tag("status", s.wire())
+                    .description("backpressure status polls by the status they found").register(registry);
+        }
+        FunctionCounter.builder("router.backpressure.no_answer", backpressure, RouterBackpressure::noAnswer)
+                .description("backpressure polls without a readable answer (status unknown)").register(registry);
+        FunctionCounter.builder("router.backpressure.warning_submits", backpressure,
+                        RouterBackpressure::servedDuringWarning)
+                .description("submits served while the Router's status was warning").register(registry);
+        Gauge.builder("gateway.submits.in_flight", admission, InFlightLimit::inFlight)
+                .description("submits admitted and not ended").register(registry);
+        refusals(RouterBackpressure.REASON, backpressure, RouterBackpressure::refused);
+        refusals(RouterBreaker.REASON, breaker, RouterBreaker::refused);
+        refusals(InFlightLimit.REASON, admission, InFlightLimit::refused);
+    }
+
+    private <T> void refusals(String reason, T source, java.util.function.ToDoubleFunction<T> count) {
+        FunctionCounter.builder("gateway.submits.refused", source, count).tag("reason", reason)
+                .description("submits refused before the Router, by reason").register(registry);
+    }
+
+    /** Rate limits: refusals by limit, submits decided without Redis by the failure behaviour, buckets kept. */
+    public void bindRateLimits(RateLimitGate limits) {
+        for (Limit l : Limit.values()) {
+            FunctionCounter.builder("ratelimit.refused", limits, g -> g.refused(l)).tag("limit", l.wire())
+                    .description("submits refused by a rate limit (429 rate_limited), by limit").register(registry);
+        }
+        for (RateLimitConfig.OnRedisFailure b : RateLimitConfig.OnRedisFailure.values()) {
+            FunctionCounter.builder("ratelimit.redis.failures", limits, g -> g.redisFailures(b))
+                    .tag("behaviour", b.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("submits decided without the fleet limit because Redis failed, by behaviour")
+                    .register(registry);
+        }
+        for (Limit l : new Limit[] {Limit.UID, Limit.TENANT}) {
+            Gauge.builder("ratelimit.buckets", limits, g -> g.trackedKeys(l)).tag("limit", l.wire())
+                    .description("local rate-limit buckets kept (bounded by ratelimit.max_keys)").register(registry);
+        }
     }
 
     /** For the parts that count their own events (answers by type and outcome). */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -73,6 +74,7 @@ public final class NatsPool implements AutoCloseable {
     }
 
     private final List<Member> members;
+    private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
     private volatile boolean closed;
 
@@ -117,6 +119,11 @@ public final class NatsPool implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Told each time a pooled connection is back after a drop (the transport recovered). */
+    public void onReconnected(Runnable listener) {
+        reconnectListeners.add(listener);
+    }
+
     public List<Member> members() {
         return members;
     }
@@ -153,6 +160,7 @@ public final class NatsPool implements AutoCloseable {
             case RECONNECTED -> {
                 m.reconnects.incrementAndGet();
                 LOG.info("NATS connection {} reconnected to {}", m.index, conn.getConnectedUrl());
+                reconnectListeners.forEach(Runnable::run);
             }
             case DISCONNECTED, CLOSED -> {
                 LOG.debug("NATS connection {}: {}", m.index, event);

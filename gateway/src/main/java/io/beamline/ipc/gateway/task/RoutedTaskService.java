@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.RouterConfig;
+import io.beamline.ipc.gateway.resilience.OutcomeAwareGate;
 import io.beamline.ipc.gateway.resilience.SubmitGate;
+import io.beamline.ipc.gateway.resilience.SubmitOutcome;
 import io.beamline.ipc.gateway.routerclient.DecideCall;
 import io.beamline.ipc.gateway.routerclient.DecideRequestMapper;
 import io.beamline.ipc.gateway.routerclient.ErrorTranslation;
@@ -19,6 +21,7 @@ import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.ProtocolException;
 import io.beamline.ipc.protocol.TaskRef;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +42,10 @@ public final class RoutedTaskService implements TaskService {
     /** Error codes a get_decision reply may use for "no such request". */
     static final Set<String> ROUTER_NOT_FOUND_CODES = Set.of("not_found", "decision_not_found", "request_not_found");
 
+    /** Failures of the transport rather than of an answer: the breaker may forgive them after a reconnect. */
+    static final Set<String> TRANSPORT_REASONS = Set.of(ErrorTranslation.NO_RESPONDERS,
+            ErrorTranslation.NATS_DISCONNECTED, ErrorTranslation.NATS_UNAVAILABLE);
+
     /** What get_decision answers for a request that was cancelled before the Router replied. */
     static final String ROUTER_CANCELLED_CODE = "cancelled";
 
@@ -52,7 +59,10 @@ public final class RoutedTaskService implements TaskService {
         this(router, registry, config, List.of());
     }
 
-    /** @param gates asked in order before a submit goes to the Router; the first refusal answers it */
+    /**
+     * @param gates asked in order before a submit goes to the Router; the first refusal answers it. A gate
+     *              that is an {@link OutcomeAwareGate} hears exactly once how each submit it admitted ended.
+     */
     public RoutedTaskService(RouterClient router, TaskRegistry registry, RouterConfig config, List<SubmitGate> gates) {
         this.router = router;
         this.registry = registry;
@@ -74,17 +84,25 @@ public final class RoutedTaskService implements TaskService {
         } catch (ProtocolException e) {
             return failed(ErrorResponse.of(e.code(), e.getMessage()));
         }
+        List<OutcomeAwareGate> holders = List.of();
         for (SubmitGate gate : gates) {
             var refused = gate.admit(call.tenantId(), caller);
             if (refused.isPresent()) {
+                ended(holders, SubmitOutcome.NOT_SENT);
                 return failed(new ErrorResponse(false, call.taskId(), call.traceId(), refused.get()));
             }
+            if (gate instanceof OutcomeAwareGate holder) {
+                holders = holders.isEmpty() ? new ArrayList<>(2) : holders;
+                holders.add(holder);
+            }
         }
+        List<OutcomeAwareGate> admittedBy = holders;
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         ErrorBody cancelled = ErrorTranslation.cancelled("the task was cancelled by TASK_CANCEL");
         var refusal = registry.register(call.taskId(), call.traceId(),
                 () -> answer.completeExceptionally(failure(call, cancelled)));
         if (refusal.isPresent()) {
+            ended(admittedBy, SubmitOutcome.NOT_SENT);
             return failed(switch (refusal.get()) {
                 case DUPLICATE_ID -> new ErrorResponse(false, call.taskId(), call.traceId(), ErrorBody.of(
                         ErrorCode.INVALID_PAYLOAD, "duplicate_task_id", "task_id " + call.taskId() + " is in use"));
@@ -92,9 +110,11 @@ public final class RoutedTaskService implements TaskService {
                         ErrorCode.OVERLOADED, "task_registry_full", "too many tasks in flight; retry later"));
             });
         }
+        long sentAt = System.nanoTime();
         CompletableFuture<byte[]> reply = router.request(config.subject(), call.headers(), Json.write(call.request()),
                 deadline(call));
-        reply.whenComplete((body, error) -> settle(call, answer, body, error));
+        reply.whenComplete((body, error) -> ended(admittedBy,
+                new SubmitOutcome(settle(call, answer, body, error), System.nanoTime() - sentAt)));
         // The client went away (or the task was cancelled): stop waiting for the Router, free everything.
         answer.whenComplete((ok, error) -> {
             if (error instanceof CancellationException) {
@@ -106,9 +126,11 @@ public final class RoutedTaskService implements TaskService {
         return answer;
     }
 
-    private void settle(DecideCall call, CompletableFuture<JsonNode> answer, byte[] body, Throwable error) {
+    /** @return what the outcome says about the Router, for the gates that hold something for this submit */
+    private SubmitOutcome.Kind settle(DecideCall call, CompletableFuture<JsonNode> answer, byte[] body,
+                                     Throwable error) {
         if (error instanceof CancellationException) {
-            return; // cancelled by us: the answer is already settled
+            return SubmitOutcome.Kind.IGNORED; // cancelled by us: the answer is already settled
         }
         TaskStatus status;
         ErrorBody failure = null;
@@ -128,7 +150,7 @@ public final class RoutedTaskService implements TaskService {
                     : failure.code() == ErrorCode.TIMEOUT.code() ? TaskStatus.TIMED_OUT : TaskStatus.FAILED;
         }
         if (!registry.finish(call.taskId(), status, decision, failure)) {
-            return; // cancelled first; that outcome stands
+            return SubmitOutcome.Kind.IGNORED; // cancelled first; that outcome stands
         }
         if (decision != null) {
             ObjectNode ok = JsonNodeFactory.instance.objectNode();
@@ -136,6 +158,33 @@ public final class RoutedTaskService implements TaskService {
             answer.complete(ok);
         } else {
             answer.completeExceptionally(failure(call, failure));
+        }
+        return outcomeFor(failure);
+    }
+
+    /**
+     * For the breaker: an answer of the Router below 500 (a decision, a 4xx) shows it working; 500 and more,
+     * timeouts and transport failures count against it; the gateway's own stop and cancellations say nothing.
+     */
+    static SubmitOutcome.Kind outcomeFor(ErrorBody failure) {
+        if (failure == null || failure.status() < 500) {
+            return failure != null && failure.code() == ErrorCode.CANCELLED.code()
+                    ? SubmitOutcome.Kind.IGNORED : SubmitOutcome.Kind.ROUTER_ANSWERED;
+        }
+        if (ErrorTranslation.SHUTTING_DOWN.equals(failure.reason())) {
+            return SubmitOutcome.Kind.IGNORED;
+        }
+        return TRANSPORT_REASONS.contains(failure.reason())
+                ? SubmitOutcome.Kind.TRANSPORT_FAILED : SubmitOutcome.Kind.ROUTER_FAILED;
+    }
+
+    private static void ended(List<OutcomeAwareGate> holders, SubmitOutcome outcome) {
+        for (OutcomeAwareGate h : holders) {
+            try {
+                h.ended(outcome);
+            } catch (RuntimeException e) {
+                LOG.error("gate {} failed to record an outcome", h, e);
+            }
         }
     }
 
