@@ -39,6 +39,19 @@ final class Deployment implements AutoCloseable {
 
     /** @param routerArgs the Router's arguments, or {@code null} for a deployment without a Router */
     static Deployment start(Path dir, List<String> routerArgs, List<String> gatewayArgs) {
+        return start(dir, routerArgs, gatewayArgs, Map.of());
+    }
+
+    /**
+     * A scenario that produces Router failures on purpose sets the breaker aside this way, so that each
+     * failure reaches the client as itself rather than as {@code circuit_open}.
+     */
+    static final Map<String, String> BREAKER_ASIDE = Map.of("BEAMLINE_BREAKER_WINDOW_SIZE", "1000",
+            "BEAMLINE_BREAKER_MINIMUM_CALLS", "1000");
+
+    /** @param gatewayEnv extra environment of the gateway process (BEAMLINE_* settings) */
+    static Deployment start(Path dir, List<String> routerArgs, List<String> gatewayArgs,
+                            Map<String, String> gatewayEnv) {
         NatsServerProcess nats = NatsServerProcess.start();
         LauncherProcess router = null;
         if (routerArgs != null) {
@@ -50,7 +63,7 @@ final class Deployment implements AutoCloseable {
         Path socket = dir.resolve("gw.sock");
         List<String> g = new ArrayList<>(List.of("--nats", nats.url(), "--socket", socket.toString()));
         g.addAll(gatewayArgs);
-        LauncherProcess gateway = LauncherProcess.start("ipc-gateway", dir, Map.of(), g.toArray(String[]::new));
+        LauncherProcess gateway = LauncherProcess.start("ipc-gateway", dir, gatewayEnv, g.toArray(String[]::new));
         gateway.awaitStdout("listening on", START);
         return new Deployment(nats, router, gateway, socket);
     }

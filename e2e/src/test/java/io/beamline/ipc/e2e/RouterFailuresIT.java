@@ -51,7 +51,8 @@ class RouterFailuresIT {
         policy(policies, "silent", "{\"no_reply\": true}");
         policy(policies, "late", "{\"late_reply_ms\": 1500}");
         deployment = Deployment.start(dir,
-                List.of("--enable-faults", "--policies", dir.resolve("policies").toString()), List.of());
+                List.of("--enable-faults", "--policies", dir.resolve("policies").toString()), List.of(),
+                Deployment.BREAKER_ASIDE);
         client = IpcClient.connect(deployment.socket);
     }
 
