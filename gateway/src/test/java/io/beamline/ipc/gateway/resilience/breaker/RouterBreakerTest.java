@@ -3,7 +3,7 @@ package io.beamline.ipc.gateway.resilience.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.beamline.ipc.gateway.config.BreakerConfig;
-import io.beamline.ipc.gateway.resilience.MutableClock;
+import io.beamline.ipc.testkit.MutableClock;
 import io.beamline.ipc.gateway.resilience.SubmitOutcome;
 import io.beamline.ipc.gateway.resilience.SubmitOutcome.Kind;
 import io.beamline.ipc.gateway.task.Caller;

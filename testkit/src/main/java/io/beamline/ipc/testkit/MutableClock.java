@@ -1,4 +1,4 @@
-package io.beamline.ipc.gateway.resilience;
+package io.beamline.ipc.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
