@@ -95,20 +95,24 @@ class ReconnectStormIT {
                             .filter(o -> o.kind() == SteadyLoad.Kind.DECISION).count() > 200);
                     node1.kill9();
                     long lost = System.nanoTime();
-                    await().atMost(Duration.ofSeconds(15)).until(() -> load.lastDecisionNanos() > lost
-                            && load.outcomes().stream().filter(o -> o.sentNanos() > lost + 2_000_000_000L).count() > 50);
+                    long deadlineNanos = Duration.ofMillis(DEADLINE_MS).toNanos();
+                    // Decisions flow again: 50 of them for requests sent after the failover settled.
+                    await().atMost(Duration.ofSeconds(20)).until(() -> load.outcomes().stream()
+                            .filter(o -> o.sentNanos() > lost + deadlineNanos && o.kind() == SteadyLoad.Kind.DECISION)
+                            .count() > 50);
                     load.stopSending();
                     await().atMost(Duration.ofMillis(DEADLINE_MS + 2_000))
                             .until(() -> load.outcomes().size() == load.sent());
                     // A request routed to the lost node before the cluster noticed is gone (core NATS is
-                    // at-most-once) and the gateway's own connection did not drop: it times out at its deadline.
+                    // at-most-once) and the gateway's own connection did not drop: it times out at its
+                    // deadline. Those timeouts may open the breaker for a while: fast, retryable 503s.
                     assertThat(load.outcomes()).allSatisfy(o -> {
                         assertThat(o.kind()).as(o.detail()).isNotEqualTo(SteadyLoad.Kind.OTHER_ERROR);
                         assertThat(o.millis()).isLessThanOrEqualTo(DEADLINE_MS + 100);
                     });
-                    assertThat(load.outcomes()).as("after the failover everything gets a decision")
-                            .filteredOn(o -> o.sentNanos() > lost + 2_000_000_000L)
-                            .allSatisfy(o -> assertThat(o.kind()).isEqualTo(SteadyLoad.Kind.DECISION));
+                    assertThat(load.outcomes()).as("only requests in flight at the loss time out")
+                            .filteredOn(o -> o.kind() == SteadyLoad.Kind.TIMEOUT)
+                            .allSatisfy(o -> assertThat(o.sentNanos()).isLessThan(lost + 1_000_000_000L));
                 }
                 gateway.terminate();
                 assertThat(gateway.awaitExit(Deployment.START)).isZero();
