@@ -113,8 +113,7 @@ public final class RoutedTaskService implements TaskService {
         long sentAt = System.nanoTime();
         CompletableFuture<byte[]> reply = router.request(config.subject(), call.headers(), Json.write(call.request()),
                 deadline(call));
-        reply.whenComplete((body, error) -> ended(admittedBy,
-                new SubmitOutcome(settle(call, answer, body, error), System.nanoTime() - sentAt)));
+        reply.whenComplete((body, error) -> settle(call, answer, body, error, admittedBy, sentAt));
         // The client went away (or the task was cancelled): stop waiting for the Router, free everything.
         answer.whenComplete((ok, error) -> {
             if (error instanceof CancellationException) {
@@ -126,11 +125,17 @@ public final class RoutedTaskService implements TaskService {
         return answer;
     }
 
-    /** @return what the outcome says about the Router, for the gates that hold something for this submit */
-    private SubmitOutcome.Kind settle(DecideCall call, CompletableFuture<JsonNode> answer, byte[] body,
-                                     Throwable error) {
+    /**
+     * Records the outcome, tells the gates that hold something for this submit what it says about the Router,
+     * then answers. The gates hear first: a client that sends its next request the moment it has this answer
+     * must find the breaker and the in-flight count already up to date.
+     */
+    private void settle(DecideCall call, CompletableFuture<JsonNode> answer, byte[] body, Throwable error,
+                        List<OutcomeAwareGate> admittedBy, long sentAt) {
+        long nanos = System.nanoTime() - sentAt;
         if (error instanceof CancellationException) {
-            return SubmitOutcome.Kind.IGNORED; // cancelled by us: the answer is already settled
+            ended(admittedBy, new SubmitOutcome(SubmitOutcome.Kind.IGNORED, nanos)); // cancelled by us: settled
+            return;
         }
         TaskStatus status;
         ErrorBody failure = null;
@@ -150,8 +155,10 @@ public final class RoutedTaskService implements TaskService {
                     : failure.code() == ErrorCode.TIMEOUT.code() ? TaskStatus.TIMED_OUT : TaskStatus.FAILED;
         }
         if (!registry.finish(call.taskId(), status, decision, failure)) {
-            return SubmitOutcome.Kind.IGNORED; // cancelled first; that outcome stands
+            ended(admittedBy, new SubmitOutcome(SubmitOutcome.Kind.IGNORED, nanos)); // cancelled first; it stands
+            return;
         }
+        ended(admittedBy, new SubmitOutcome(outcomeFor(failure), nanos));
         if (decision != null) {
             ObjectNode ok = JsonNodeFactory.instance.objectNode();
             ok.put("ok", true).put("task_id", call.taskId()).put("trace_id", call.traceId()).set("decision", decision);
@@ -159,7 +166,6 @@ public final class RoutedTaskService implements TaskService {
         } else {
             answer.completeExceptionally(failure(call, failure));
         }
-        return outcomeFor(failure);
     }
 
     /**
