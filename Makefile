@@ -6,7 +6,7 @@ MVN := ./mvnw -B -ntp
 
 JMH_ARGS ?= -f 1 -wi 3 -w 2s -i 5 -r 2s
 
-.PHONY: build run test bench clean jdk
+.PHONY: build run test bench bench-router bench-gateway soak clean jdk
 
 jdk:
 	@test -n "$(JAVA_HOME)" || { scripts/find-jdk; exit 1; }
@@ -27,6 +27,18 @@ test: jdk
 bench: build
 	"$(JAVA_HOME)/bin/java" -cp "bench/target/classes:bench/target/lib/*" org.openjdk.jmh.Main \
 	  'io.beamline.ipc.bench.codec.*' $(JMH_ARGS) -rf json -rff bench/target/jmh-codec.json
+
+## bench-router: the reference Router alone, direct jnats clients at 1, 64 and 256 in flight
+bench-router: build
+	bench/run-router-bench.sh
+
+## bench-gateway: gateway path vs direct jnats to the same Router, side by side in one run
+bench-gateway: build
+	bench/run-gateway-bench.sh
+
+## soak: fixed-rate soak of a real gateway, Router and NATS (MINUTES=30 RATE=300 by default)
+soak: build
+	bench/run-soak.sh $(or $(MINUTES),30) $(or $(RATE),300)
 
 clean: jdk
 	$(MVN) -q clean
