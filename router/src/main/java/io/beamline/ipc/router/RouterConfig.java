@@ -66,64 +66,142 @@ public record RouterConfig(String natsUrl, Path policiesDir, String serviceName,
     }
 
     public RouterConfig withNatsUrl(String url) {
-        return new RouterConfig(url, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
+        return toBuilder().natsUrl(url).build();
     }
 
     public RouterConfig withPoliciesDir(Path dir) {
-        return new RouterConfig(natsUrl, dir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
+        return toBuilder().policiesDir(dir).build();
     }
 
     public RouterConfig withServiceName(String name) {
-        return new RouterConfig(natsUrl, policiesDir, name, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
+        return toBuilder().serviceName(name).build();
     }
 
     public RouterConfig withQueueGroup(String group) {
-        return new RouterConfig(natsUrl, policiesDir, serviceName, group, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
+        return toBuilder().queueGroup(group).build();
     }
 
     public RouterConfig withDrainTimeout(Duration timeout) {
-        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, timeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
+        return toBuilder().drainTimeout(timeout).build();
     }
 
     public RouterConfig withDecisionTtl(Duration ttl) {
-        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, ttl, backpressure,
-                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
+        return toBuilder().decisionTtl(ttl).build();
     }
 
     public RouterConfig withBackpressure(Backpressure.Thresholds thresholds) {
-        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, thresholds,
-                faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
+        return toBuilder().backpressure(thresholds).build();
     }
 
     /** Fault injection on or off, with the slow start (zero for none). */
     public RouterConfig withFaults(boolean enabled, Duration slowStart) {
-        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                enabled, slowStart, maxDelayedReplies, stream);
+        return toBuilder().faults(enabled, slowStart).build();
     }
 
     public RouterConfig withMaxDelayedReplies(int max) {
-        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, max, stream);
+        return toBuilder().maxDelayedReplies(max).build();
     }
 
     public RouterConfig withStream(StreamSettings settings) {
-        return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
-                idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
-                faultsEnabled, faultSlowStart, maxDelayedReplies, settings);
+        return toBuilder().stream(settings).build();
+    }
+
+    private Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A copy to change a few settings of; {@link #build()} validates the whole again. */
+    private static final class Builder {
+        private String natsUrl;
+        private Path policiesDir;
+        private String serviceName;
+        private String queueGroup;
+        private Duration drainTimeout;
+        private final int stickyMaxEntries;
+        private final int idempotencyMaxEntries;
+        private final Duration idempotencyTtl;
+        private final int decisionLogMaxEntries;
+        private Duration decisionTtl;
+        private Backpressure.Thresholds backpressure;
+        private boolean faultsEnabled;
+        private Duration faultSlowStart;
+        private int maxDelayedReplies;
+        private StreamSettings stream;
+
+        private Builder(RouterConfig c) {
+            natsUrl = c.natsUrl;
+            policiesDir = c.policiesDir;
+            serviceName = c.serviceName;
+            queueGroup = c.queueGroup;
+            drainTimeout = c.drainTimeout;
+            stickyMaxEntries = c.stickyMaxEntries;
+            idempotencyMaxEntries = c.idempotencyMaxEntries;
+            idempotencyTtl = c.idempotencyTtl;
+            decisionLogMaxEntries = c.decisionLogMaxEntries;
+            decisionTtl = c.decisionTtl;
+            backpressure = c.backpressure;
+            faultsEnabled = c.faultsEnabled;
+            faultSlowStart = c.faultSlowStart;
+            maxDelayedReplies = c.maxDelayedReplies;
+            stream = c.stream;
+        }
+
+        Builder natsUrl(String v) {
+            natsUrl = v;
+            return this;
+        }
+
+        Builder policiesDir(Path v) {
+            policiesDir = v;
+            return this;
+        }
+
+        Builder serviceName(String v) {
+            serviceName = v;
+            return this;
+        }
+
+        Builder queueGroup(String v) {
+            queueGroup = v;
+            return this;
+        }
+
+        Builder drainTimeout(Duration v) {
+            drainTimeout = v;
+            return this;
+        }
+
+        Builder decisionTtl(Duration v) {
+            decisionTtl = v;
+            return this;
+        }
+
+        Builder backpressure(Backpressure.Thresholds v) {
+            backpressure = v;
+            return this;
+        }
+
+        Builder faults(boolean enabled, Duration slowStart) {
+            faultsEnabled = enabled;
+            faultSlowStart = slowStart;
+            return this;
+        }
+
+        Builder maxDelayedReplies(int v) {
+            maxDelayedReplies = v;
+            return this;
+        }
+
+        Builder stream(StreamSettings v) {
+            stream = v;
+            return this;
+        }
+
+        RouterConfig build() {
+            return new RouterConfig(natsUrl, policiesDir, serviceName, queueGroup, drainTimeout, stickyMaxEntries,
+                    idempotencyMaxEntries, idempotencyTtl, decisionLogMaxEntries, decisionTtl, backpressure,
+                    faultsEnabled, faultSlowStart, maxDelayedReplies, stream);
+        }
     }
 
     private static String millis(Duration d) {
