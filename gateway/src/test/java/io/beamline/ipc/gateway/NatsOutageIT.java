@@ -1,23 +1,20 @@
 package io.beamline.ipc.gateway;
 
+import static io.beamline.ipc.gateway.RouterPathIT.errorOf;
+import static io.beamline.ipc.gateway.RouterPathIT.json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.client.IpcClient;
 import io.beamline.ipc.client.IpcErrorException;
 import io.beamline.ipc.client.TaskResponse;
 import io.beamline.ipc.gateway.config.ConfigLoader;
 import io.beamline.ipc.protocol.ErrorCode;
-import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.testkit.NatsServerProcess;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,16 +26,6 @@ class NatsOutageIT {
 
     @TempDir
     Path dir;
-
-    private static ObjectNode json(String s) {
-        return Json.parseObject(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static IpcErrorException errorOf(CompletableFuture<TaskResponse> f) {
-        Throwable t = catchThrowable(() -> f.get(10, TimeUnit.SECONDS));
-        assertThat(t).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IpcErrorException.class);
-        return (IpcErrorException) t.getCause();
-    }
 
     @Test
     void inFlightAndNewRequestsFailFastWhileNatsIsDownAndServeAgainAfter() throws Exception {

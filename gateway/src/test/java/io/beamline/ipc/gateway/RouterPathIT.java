@@ -79,11 +79,12 @@ class RouterPathIT {
         nats.close();
     }
 
-    private static ObjectNode json(String s) {
+    static ObjectNode json(String s) {
         return Json.parseObject(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static IpcErrorException errorOf(CompletableFuture<TaskResponse> f) {
+    /** The error a client got for a request; fails when it got anything else within 10 s. */
+    static IpcErrorException errorOf(CompletableFuture<TaskResponse> f) {
         Throwable t = catchThrowable(() -> f.get(10, TimeUnit.SECONDS));
         assertThat(t).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IpcErrorException.class);
         return (IpcErrorException) t.getCause();
