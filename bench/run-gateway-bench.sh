@@ -23,7 +23,7 @@ echo "# router: $(head -n 1 "$work/router.out")"
 echo "# gateway: $(head -n 1 "$work/gateway.out")"
 status=0
 "$java_home/bin/java" -cp "$root/bench/target/classes:$root/bench/target/lib/*" \
-  io.beamline.ipc.bench.gateway.GatewayPathBenchmark --socket "$socket" --nats "$nats_url" --depths 1,64,256 \
+  io.beamline.ipc.bench.gateway.GatewayPathBenchmark --socket "$socket" --nats "$nats_url" \
   --pids "gateway=$gateway_pid,router=$router_pid,nats=$nats_pid" "$@" || status=$?
 if grep -qiE " (WARN|ERROR) " "$work/gateway.err" "$work/gateway.out" 2>/dev/null; then
   echo "# gateway log warnings/errors (first 10):"

@@ -16,4 +16,4 @@ start_router "$work/router"
 describe_machine
 echo "# router: $(head -n 1 "$work/router.out")"
 "$java_home/bin/java" -cp "$root/bench/target/classes:$root/bench/target/lib/*" \
-  io.beamline.ipc.bench.router.RouterThroughput --nats "$nats_url" --depths 1,64,256 "$@"
+  io.beamline.ipc.bench.router.RouterThroughput --nats "$nats_url" "$@"

@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -85,67 +89,71 @@ public final class GatewayPathBenchmark {
         this.cpu = cpu;
     }
 
-    public static void main(String[] args) throws Exception {
-        Path socket = null;
-        String url = null;
-        List<Integer> depths = List.of(1, 64);
-        int warmupS = 5;
-        int durationS = 15;
-        int slices = 3;
-        int prewarmS = 10;
-        int gatewayConnections = 8;
-        int directConnections = 1;
-        String pids = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--socket" -> socket = Path.of(args[++i]);
-                case "--nats" -> url = args[++i];
-                case "--depths" -> {
-                    List<Integer> d = new ArrayList<>();
-                    for (String s : args[++i].split(",")) {
-                        d.add(Integer.parseInt(s.trim()));
-                    }
-                    depths = d;
-                }
-                case "--warmup-s" -> warmupS = Integer.parseInt(args[++i]);
-                case "--duration-s" -> durationS = Integer.parseInt(args[++i]);
-                case "--slices" -> slices = Integer.parseInt(args[++i]);
-                case "--prewarm-s" -> prewarmS = Integer.parseInt(args[++i]);
-                case "--gateway-connections" -> gatewayConnections = Integer.parseInt(args[++i]);
-                case "--direct-connections" -> directConnections = Integer.parseInt(args[++i]);
-                case "--pids" -> pids = args[++i];
-                default -> usage();
-            }
-        }
-        if (socket == null || url == null || slices < 1 || gatewayConnections < 1 || directConnections < 1) {
-            usage();
-        }
-        ProcessCpu cpu = ProcessCpu.parse(pids, "bench");
-        List<IpcClient> clients = new ArrayList<>();
-        List<Connection> ncs = new ArrayList<>();
-        try {
-            for (int i = 0; i < gatewayConnections; i++) {
-                clients.add(IpcClient.connect(socket));
-            }
-            for (int i = 0; i < directConnections; i++) {
-                ncs.add(Nats.connect(new Options.Builder().server(url).connectionName("gateway-bench-direct-" + i)
-                        .build()));
-            }
-            new GatewayPathBenchmark(clients, ncs, cpu).runAll(depths, Duration.ofSeconds(prewarmS),
-                    Duration.ofSeconds(warmupS), Duration.ofSeconds(durationS), slices);
-        } finally {
-            clients.forEach(IpcClient::close);
-            for (Connection nc : ncs) {
-                nc.close();
-            }
-        }
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Cli()).execute(args));
     }
 
-    private static void usage() {
-        System.err.println("usage: GatewayPathBenchmark --socket PATH --nats URL [--depths 1,64,256] [--warmup-s 5]"
-                + " [--duration-s 15] [--slices 3] [--prewarm-s 10] [--gateway-connections 8] [--direct-connections 1]"
-                + " [--pids name=PID,...]");
-        System.exit(2);
+    @Command(name = "GatewayPathBenchmark", mixinStandardHelpOptions = true,
+            description = "The gateway path against direct jnats to the same Router, alternating in one run.")
+    static final class Cli implements Callable<Integer> {
+
+        @Option(names = "--socket", required = true, paramLabel = "PATH", description = "the gateway's socket")
+        Path socket;
+
+        @Option(names = "--nats", required = true, paramLabel = "URL", description = "the NATS server the Router uses")
+        String url;
+
+        @Option(names = "--depths", split = ",", defaultValue = "1,64,256", description = "requests in flight")
+        List<Integer> depths;
+
+        @Option(names = "--warmup-s", defaultValue = "5")
+        int warmupS;
+
+        @Option(names = "--duration-s", defaultValue = "15")
+        int durationS;
+
+        @Option(names = "--slices", defaultValue = "3", description = "measured windows per path and depth")
+        int slices;
+
+        @Option(names = "--prewarm-s", defaultValue = "10", description = "JIT warm-up at the deepest depth")
+        int prewarmS;
+
+        @Option(names = "--gateway-connections", defaultValue = "8")
+        int gatewayConnections;
+
+        @Option(names = "--direct-connections", defaultValue = "1")
+        int directConnections;
+
+        @Option(names = "--pids", paramLabel = "name=PID,...", description = "processes whose CPU time to report")
+        String pids;
+
+        @Override
+        public Integer call() throws Exception {
+            if (slices < 1 || gatewayConnections < 1 || directConnections < 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--slices, --gateway-connections and --direct-connections must be at least 1");
+            }
+            ProcessCpu cpu = ProcessCpu.parse(pids, "bench");
+            List<IpcClient> clients = new ArrayList<>();
+            List<Connection> ncs = new ArrayList<>();
+            try {
+                for (int i = 0; i < gatewayConnections; i++) {
+                    clients.add(IpcClient.connect(socket));
+                }
+                for (int i = 0; i < directConnections; i++) {
+                    ncs.add(Nats.connect(new Options.Builder().server(url).connectionName("gateway-bench-direct-" + i)
+                            .build()));
+                }
+                new GatewayPathBenchmark(clients, ncs, cpu).runAll(depths, Duration.ofSeconds(prewarmS),
+                        Duration.ofSeconds(warmupS), Duration.ofSeconds(durationS), slices);
+            } finally {
+                clients.forEach(IpcClient::close);
+                for (Connection nc : ncs) {
+                    nc.close();
+                }
+            }
+            return 0;
+        }
     }
 
     private void runAll(List<Integer> depths, Duration prewarm, Duration warmup, Duration duration, int slices)

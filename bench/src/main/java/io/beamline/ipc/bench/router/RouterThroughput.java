@@ -10,6 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Throughput and latency of a Router alone (a benchmark, not a test): direct jnats {@code request()}
@@ -33,34 +37,34 @@ public final class RouterThroughput {
     private RouterThroughput() {
     }
 
-    public static void main(String[] args) throws Exception {
-        String url = null;
-        List<Integer> depths = List.of(256);
-        int durationS = 20;
-        int warmupS = 5;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--nats" -> url = args[++i];
-                case "--depths" -> {
-                    List<Integer> d = new ArrayList<>();
-                    for (String s : args[++i].split(",")) {
-                        d.add(Integer.parseInt(s.trim()));
-                    }
-                    depths = d;
-                }
-                case "--duration-s" -> durationS = Integer.parseInt(args[++i]);
-                case "--warmup-s" -> warmupS = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("usage: RouterThroughput --nats URL [--depths 1,64,256] [--duration-s 20]"
-                            + " [--warmup-s 5]");
-                    System.exit(2);
-                }
-            }
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Cli()).execute(args));
+    }
+
+    @Command(name = "RouterThroughput", mixinStandardHelpOptions = true,
+            description = "The Router alone: direct jnats requests at a fixed number in flight.")
+    static final class Cli implements Callable<Integer> {
+
+        @Option(names = "--nats", required = true, paramLabel = "URL", description = "a NATS server with a Router")
+        String url;
+
+        @Option(names = "--depths", split = ",", defaultValue = "1,64,256", description = "requests in flight")
+        List<Integer> depths;
+
+        @Option(names = "--duration-s", defaultValue = "20")
+        int durationS;
+
+        @Option(names = "--warmup-s", defaultValue = "5")
+        int warmupS;
+
+        @Override
+        public Integer call() throws Exception {
+            report(url, depths, durationS, warmupS);
+            return 0;
         }
-        if (url == null) {
-            System.err.println("RouterThroughput: --nats URL is required");
-            System.exit(2);
-        }
+    }
+
+    private static void report(String url, List<Integer> depths, int durationS, int warmupS) throws Exception {
         List<LoadResult> results = new ArrayList<>();
         try (Connection nc = Nats.connect(new Options.Builder().server(url).connectionName("router-bench")
                 .build())) {
