@@ -116,9 +116,9 @@ public final class RoutedTaskService implements TaskService {
         reply.whenComplete((body, error) -> settle(call, answer, body, error, admittedBy, sentAt));
         // The client went away (or the task was cancelled): stop waiting for the Router, free everything.
         answer.whenComplete((ok, error) -> {
-            if (error instanceof CancellationException) {
-                registry.finish(call.taskId(), TaskStatus.CANCELLED, null,
-                        ErrorTranslation.cancelled("the client went away"));
+            if (error instanceof CancellationException && registry.finish(call.taskId(), TaskStatus.CANCELLED,
+                    null, ErrorTranslation.cancelled("the client went away"))) {
+                notifyRouter(call.taskId(), call.traceId(), "client_gone"); // it may drop work held for it
             }
             reply.cancel(false);
         });
@@ -256,21 +256,21 @@ public final class RoutedTaskService implements TaskService {
         ok.put("ok", true).put("task_id", taskId).put("trace_id", t.traceId()).put("cancelled", cancelledNow)
                 .put("status", t.status().wire());
         if (cancelledNow) {
-            ok.put("router_notified", notifyRouter(t));
+            ok.put("router_notified", notifyRouter(t.taskId(), t.traceId(), "client_cancel"));
         }
         return CompletableFuture.completedFuture(ok);
     }
 
     /** Best effort: the Router may drop work for the task. Core NATS gives no receipt. */
-    private boolean notifyRouter(TaskSnapshot t) {
-        ObjectNode notice = JsonNodeFactory.instance.objectNode().put("request_id", t.taskId())
-                .put("trace_id", t.traceId()).put("reason", "client_cancel");
+    private boolean notifyRouter(String taskId, String traceId, String reason) {
+        ObjectNode notice = JsonNodeFactory.instance.objectNode().put("request_id", taskId)
+                .put("trace_id", traceId).put("reason", reason);
         try {
-            router.publish(config.cancelSubject(), Map.of("trace_id", t.traceId(), "version", "1",
-                    "request_id", t.taskId()), Json.write(notice));
+            router.publish(config.cancelSubject(), Map.of("trace_id", traceId, "version", "1",
+                    "request_id", taskId), Json.write(notice));
             return true;
         } catch (RouterCallFailure e) {
-            LOG.debug("cancel notice for {} not sent: {}", t.taskId(), e.getMessage());
+            LOG.debug("cancel notice for {} not sent: {}", taskId, e.getMessage());
             return false;
         }
     }
