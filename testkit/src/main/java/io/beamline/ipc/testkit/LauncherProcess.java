@@ -42,9 +42,12 @@ public final class LauncherProcess implements AutoCloseable {
         command.add(repoRoot().resolve("bin").resolve(launcher).toString());
         command.addAll(List.of(args));
         try {
-            Path out = Files.createTempFile(workDir, launcher, ".out");
-            Path err = Files.createTempFile(workDir, launcher, ".err");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+            // Kept after the test (unlike its temp dir) so that a failed run in CI can be read afterwards.
+            Path logs = Files.createDirectories(Path.of("target", "process-logs"));
+            Path out = Files.createTempFile(logs, launcher + "-", ".out");
+            Path err = Path.of(out.toString().replaceFirst("\\.out$", ".err"));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().keySet().removeIf(k -> k.startsWith("BEAMLINE_") || k.startsWith("CGW_IPC_"));
             pb.environment().put("JAVA_OPTS", "-Dio.netty.leakDetection.level=PARANOID");
