@@ -87,11 +87,23 @@ public final class RouterBreaker implements OutcomeAwareGate {
         }
         refused.increment();
         long retryAfterMs = breaker.getState() == CircuitBreaker.State.OPEN
-                ? Math.max(1, Duration.between(clock.instant(), openUntil).toMillis())
+                ? openRetryAfterMs(clock.instant(), openUntil, openDuration)
                 : HALF_OPEN_RETRY_AFTER_MS;
         return Optional.of(ErrorBody.of(ErrorCode.UNAVAILABLE, REASON,
                 "the Router is failing: the gateway's circuit breaker is " + stateName()
                         + "; retry after " + retryAfterMs + " ms").withRetryAfterMs(retryAfterMs));
+    }
+
+    /**
+     * The time left in the open state. Another thread may see the breaker open before the transition event
+     * has recorded until when (resilience4j publishes it after the state changes): then the whole wait is
+     * the honest hint, and a moment already past means "now".
+     */
+    static long openRetryAfterMs(Instant now, Instant openUntil, Duration openDuration) {
+        if (openUntil.equals(Instant.MIN)) {
+            return openDuration.toMillis();
+        }
+        return openUntil.isAfter(now) ? Math.max(1, Duration.between(now, openUntil).toMillis()) : 1;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -139,5 +140,15 @@ class RouterBreakerTest {
         clock.advance(Duration.ofMillis(1001));
         calls(10, Kind.TRANSPORT_FAILED);
         assertThat(breaker.state()).as("after the grace they count again").isEqualTo(State.OPEN);
+    }
+
+    @Test
+    void theRetryHintOfAnOpenBreakerIsSaneWhateverTheThreadSees() {
+        Instant now = Instant.parse("2025-01-01T00:00:00Z");
+        Duration open = Duration.ofSeconds(5);
+        assertThat(RouterBreaker.openRetryAfterMs(now, now.plusMillis(1200), open)).isEqualTo(1200);
+        assertThat(RouterBreaker.openRetryAfterMs(now, now.minusMillis(10), open)).as("already past").isEqualTo(1);
+        assertThat(RouterBreaker.openRetryAfterMs(now, Instant.MIN, open))
+                .as("open before the transition event recorded until when").isEqualTo(5000);
     }
 }
