@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -20,6 +21,9 @@ public final class ConfigLoader {
 
     private record Raw(String value, String source) {
     }
+
+    /** A password inside a URL ({@code nats://user:pass@host}) is a secret too. */
+    private static final Pattern URL_PASSWORD = Pattern.compile("(\\w+://[^/:@\\s,]*:)[^@\\s,]+@");
 
     private final Map<String, Raw> raw = new LinkedHashMap<>();
 
@@ -73,7 +77,10 @@ public final class ConfigLoader {
 
     private String shown(Setting<?> s) {
         String v = raw.get(s.key()).value();
-        return s.secret() && v != null && !v.isEmpty() ? "****" : v;
+        if (v == null || v.isEmpty()) {
+            return v;
+        }
+        return s.secret() ? "****" : URL_PASSWORD.matcher(v).replaceAll("$1****@");
     }
 
     /** The typed value of a setting, or a {@link ConfigException} that says what is wrong. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,6 +97,14 @@ class ConfigLoaderTest {
                 .hasMessageContaining("\"" + value + "\"")
                 .hasMessageContaining("command line")
                 .hasMessageContaining(range);
+    }
+
+    @Test
+    void printedConfigurationNeverShowsSecretsNotEvenInsideUrls() {
+        List<String> lines = ConfigLoader.resolve(null, Map.of("BEAMLINE_NATS_TOKEN", "tok-123"),
+                Map.of("nats.url", "nats://alice:s3cret@127.0.0.1:4222,nats://127.0.0.1:4223")).describe();
+        assertThat(String.join("\n", lines)).doesNotContain("s3cret", "tok-123")
+                .contains("nats://alice:****@127.0.0.1:4222,nats://127.0.0.1:4223");
     }
 
     @Test
