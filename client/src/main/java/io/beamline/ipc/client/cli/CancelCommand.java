@@ -1,26 +1,15 @@
 package io.beamline.ipc.client.cli;
 
-import java.util.concurrent.Callable;
+import io.beamline.ipc.client.IpcClient;
+import io.beamline.ipc.client.TaskResponse;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a task (TASK_CANCEL).")
-final class CancelCommand implements Callable<Integer> {
-
-    @ParentCommand
-    IpcCli ipc;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(paramLabel = "ID", description = "The task id.")
-    String taskId;
+final class CancelCommand extends TaskIdCommand {
 
     @Override
-    public Integer call() {
-        return ipc.gatewayCall(spec).run(client -> client.cancel(taskId), TaskOutput.INSTANCE);
+    CompletableFuture<TaskResponse> send(IpcClient client, String taskId) {
+        return client.cancel(taskId);
     }
 }

@@ -1,26 +1,15 @@
 package io.beamline.ipc.client.cli;
 
-import java.util.concurrent.Callable;
+import io.beamline.ipc.client.IpcClient;
+import io.beamline.ipc.client.TaskResponse;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "query", mixinStandardHelpOptions = true, description = "Show a task's state (TASK_QUERY).")
-final class QueryCommand implements Callable<Integer> {
-
-    @ParentCommand
-    IpcCli ipc;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(paramLabel = "ID", description = "The task id.")
-    String taskId;
+final class QueryCommand extends TaskIdCommand {
 
     @Override
-    public Integer call() {
-        return ipc.gatewayCall(spec).run(client -> client.query(taskId), TaskOutput.INSTANCE);
+    CompletableFuture<TaskResponse> send(IpcClient client, String taskId) {
+        return client.query(taskId);
     }
 }
