@@ -1,29 +1,35 @@
 package io.beamline.ipc.gateway;
 
 import io.beamline.ipc.gateway.config.GatewayConfig;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.beamline.ipc.gateway.ipc.IpcMetrics;
 import io.beamline.ipc.gateway.ipc.IpcServer;
 import io.beamline.ipc.gateway.observability.AdminServer;
 import io.beamline.ipc.gateway.observability.GatewayMetrics;
 import io.beamline.ipc.gateway.observability.Readiness;
 import io.beamline.ipc.gateway.resilience.DrainGate;
-import io.beamline.ipc.gateway.resilience.SubmitGate;
+import io.beamline.ipc.gateway.resilience.SubmitGates;
+import io.beamline.ipc.gateway.resilience.admission.AdmissionMetrics;
 import io.beamline.ipc.gateway.resilience.admission.InFlightLimit;
+import io.beamline.ipc.gateway.resilience.backpressure.BackpressureMetrics;
 import io.beamline.ipc.gateway.resilience.backpressure.RouterBackpressure;
+import io.beamline.ipc.gateway.resilience.breaker.BreakerMetrics;
 import io.beamline.ipc.gateway.resilience.breaker.RouterBreaker;
 import io.beamline.ipc.gateway.resilience.ratelimit.RateLimitGate;
+import io.beamline.ipc.gateway.resilience.ratelimit.RateLimitMetrics;
 import io.beamline.ipc.gateway.routerclient.RouterClient;
-import io.beamline.ipc.gateway.task.RoutedTaskService;
+import io.beamline.ipc.gateway.routerclient.RouterMetrics;
+import io.beamline.ipc.gateway.task.TaskMetrics;
 import io.beamline.ipc.gateway.task.TaskRegistry;
+import io.beamline.ipc.gateway.taskflow.RoutedTasks;
 import io.beamline.ipc.protocol.Json;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -72,32 +78,25 @@ public final class Gateway implements AutoCloseable {
         try {
             TaskRegistry tasks = new TaskRegistry(config.tasks().registrySize(), config.tasks().ttl(),
                     Clock.systemUTC());
-            // Asked in order before a submit reaches the Router; the first refusal answers it.
-            List<SubmitGate> gates = new ArrayList<>();
-            gates.add(drain); // first: a stopping gateway takes no new work
-            // Rate limits per uid and tenant (429 rate_limited): cheap, and before the gates that hold something.
             rateLimits = RateLimitGate.create(config.rateLimit());
-            gates.add(rateLimits);
-            metrics.bindRateLimits(rateLimits);
-            // Router overload (429 router_overloaded), then the breaker (503 circuit_open), then the local
-            // in-flight cap (503 gateway_overloaded): the gates that hold something for a submit come last.
             RouterBreaker breaker = new RouterBreaker(config.breaker(), Clock.systemUTC());
+            router.pool().onReconnected(breaker::transportRecovered);
             backpressure = new RouterBackpressure(config.backpressure(), () -> router.request(
                     config.backpressure().subject(), Map.of("version", "1"),
                     Json.write(JsonNodeFactory.instance.objectNode().put("subject", config.router().subject())),
                     config.backpressure().timeout()), breaker::openForBackpressure);
             InFlightLimit admission = new InFlightLimit(config.admission());
-            gates.add(backpressure);
-            gates.add(breaker);
-            router.pool().onReconnected(breaker::transportRecovered);
-            gates.add(admission);
-            metrics.bindResilience(breaker, backpressure, admission);
+            // Asked in order before a submit reaches the Router; the first refusal answers it. A stopping
+            // gateway takes no new work (503 shutting_down); rate limits per uid and tenant (429 rate_limited)
+            // are cheap; then Router overload (429 router_overloaded), the breaker (503 circuit_open) and the
+            // in-flight cap (503 gateway_overloaded): the gates that hold something for a submit come last.
+            SubmitGates gates = new SubmitGates(List.of(drain, rateLimits, backpressure, breaker, admission));
             backpressure.start();
-            ipc = IpcServer.start(config.ipc(), new RoutedTaskService(router, tasks, config.router(), gates),
+            ipc = IpcServer.start(config.ipc(), new RoutedTasks(router, config.router(), gates, tasks),
                     metrics.meters());
-            metrics.bindIpc(ipc);
-            metrics.bindRouter(router);
-            metrics.bindTasks(tasks);
+            metrics.bind(new IpcMetrics(ipc), new RouterMetrics(router), new TaskMetrics(tasks),
+                    new RateLimitMetrics(rateLimits), new BreakerMetrics(breaker),
+                    new BackpressureMetrics(backpressure), new AdmissionMetrics(admission));
             AdminServer admin = null;
             if (config.admin().enabled()) {
                 admin = AdminServer.start(config.admin().port(), metrics.registry(),

@@ -17,24 +17,20 @@ final class GatewayCapabilities {
     private GatewayCapabilities() {
     }
 
-    static Capabilities describe(int maxFrameBytes, boolean tasksServed) {
+    static Capabilities describe(int maxFrameBytes) {
         List<MessageTypeInfo> types = new ArrayList<>();
         for (MessageType t : MessageType.values()) {
             types.add(new MessageTypeInfo(t.code(), t.name(), t.direction().name().toLowerCase(Locale.ROOT),
-                    served(t, tasksServed)));
+                    served(t)));
         }
-        List<String> features = new ArrayList<>(List.of("pipelining", "peer_credentials", "error_details"));
-        if (tasksServed) {
-            features.add("tasks");
-        }
+        List<String> features = List.of("pipelining", "peer_credentials", "error_details", "tasks");
         return new Capabilities(List.of(Frame.VERSION), types, maxFrameBytes, features,
                 Arrays.stream(ErrorCode.values()).map(ErrorCodeInfo::of).toList(), version());
     }
 
-    private static boolean served(MessageType t, boolean tasksServed) {
+    private static boolean served(MessageType t) {
         return switch (t) {
-            case PING, CAPABILITIES, PONG, RESPONSE_OK, RESPONSE_ERROR -> true;
-            case TASK_SUBMIT, TASK_QUERY, TASK_CANCEL -> tasksServed;
+            case PING, CAPABILITIES, PONG, RESPONSE_OK, RESPONSE_ERROR, TASK_SUBMIT, TASK_QUERY, TASK_CANCEL -> true;
             default -> false;
         };
     }

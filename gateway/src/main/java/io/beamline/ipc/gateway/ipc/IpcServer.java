@@ -72,7 +72,7 @@ public final class IpcServer implements AutoCloseable {
         }
         int selfUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         RequestDispatcher dispatcher = new RequestDispatcher(tasks,
-                GatewayCapabilities.describe(config.maxFrameBytes(), tasks.available()), meters);
+                GatewayCapabilities.describe(config.maxFrameBytes()), meters);
         PeerCredentialsGuard guard = new PeerCredentialsGuard(config.allowedUids(), selfUid);
         ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections());
         AtomicInteger unanswered = new AtomicInteger();

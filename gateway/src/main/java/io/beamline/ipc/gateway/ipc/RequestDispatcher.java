@@ -1,8 +1,7 @@
 package io.beamline.ipc.gateway.ipc;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.beamline.ipc.gateway.task.Caller;
-import io.beamline.ipc.gateway.task.TaskFailure;
+import io.beamline.ipc.gateway.task.TaskAnswer;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.beamline.ipc.protocol.Capabilities;
 import io.beamline.ipc.protocol.ErrorCode;
@@ -15,7 +14,6 @@ import io.beamline.ipc.protocol.TaskRef;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +36,7 @@ final class RequestDispatcher {
     }
 
     CompletableFuture<Frame> dispatch(Frame request, Caller caller) {
-        CompletableFuture<JsonNode> work;
+        CompletableFuture<TaskAnswer> work;
         try {
             MessageType type = request.type();
             if (type == null) {
@@ -66,13 +64,14 @@ final class RequestDispatcher {
                 default:
                     throw new ProtocolException(ErrorCode.NOT_IMPLEMENTED, type.name() + " is not served yet");
             }
-        } catch (ProtocolException e) {
+        } catch (ProtocolException e) { // the frame's own bad input, answered as such
             return answered(request, e.code(), ErrorResponse.of(e.code(), e.getMessage()).toFrame());
         } catch (RuntimeException e) {
-            return answered(request, ErrorCode.INTERNAL, internal(e));
+            return CompletableFuture.completedFuture(internal(request, e));
         }
         // handle() alone would not pass the caller's cancel on to the task's own future: see below.
-        CompletableFuture<Frame> answer = work.handle((ok, failure) -> toFrame(request, ok, failure));
+        CompletableFuture<Frame> answer = work.handle((a, bug) -> bug == null ? toFrame(request, a)
+                : internal(request, bug));
         answer.whenComplete((f, e) -> {
             if (e instanceof CancellationException) {
                 work.cancel(false);
@@ -81,19 +80,12 @@ final class RequestDispatcher {
         return answer;
     }
 
-    private Frame toFrame(Frame request, JsonNode ok, Throwable failure) {
-        if (failure == null) {
-            count(request, ErrorCode.OK);
-            return Frame.of(MessageType.RESPONSE_OK, Json.write(ok));
-        }
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof TaskFailure tf) {
-            count(request, tf.response().error().errorCode());
-            return tf.response().toFrame();
-        }
-        count(request, ErrorCode.INTERNAL);
-        return internal(cause);
+    private Frame toFrame(Frame request, TaskAnswer answer) {
+        count(request, switch (answer) {
+            case TaskAnswer.Ok ok -> ErrorCode.OK;
+            case TaskAnswer.Error e -> e.response().error().errorCode();
+        });
+        return answer.toFrame();
     }
 
     private CompletableFuture<Frame> answered(Frame request, ErrorCode outcome, Frame answer) {
@@ -108,8 +100,10 @@ final class RequestDispatcher {
                 .increment();
     }
 
-    private static Frame internal(Throwable e) {
+    /** A bug: the client still gets an answer, and the log says where. */
+    private Frame internal(Frame request, Throwable e) {
         LOG.error("request failed unexpectedly", e);
+        count(request, ErrorCode.INTERNAL);
         return ErrorResponse.of(ErrorCode.INTERNAL, "internal gateway error: " + e.getClass().getSimpleName())
                 .toFrame();
     }

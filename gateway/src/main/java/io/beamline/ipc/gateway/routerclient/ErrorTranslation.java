@@ -90,15 +90,19 @@ public final class ErrorTranslation {
         return row.code() == RATE_LIMITED ? body.withRetryAfterMs(retryAfterMs(error.details())) : body;
     }
 
-    public static ErrorBody fromFailure(RouterCallFailure failure) {
-        String reason = switch (failure.kind()) {
+    /** A request that got no reply. */
+    public static ErrorBody fromNoReply(RouterResponse.NoReply noReply) {
+        String reason = switch (noReply.kind()) {
             case NATS_UNAVAILABLE -> NATS_UNAVAILABLE;
             case NO_RESPONDERS -> NO_RESPONDERS;
             case NATS_DISCONNECTED -> NATS_DISCONNECTED;
             case TIMEOUT -> GATEWAY_TIMEOUT;
             case SHUTDOWN -> SHUTTING_DOWN;
+            // NATS refused the message itself: the client's request is too large for it.
+            case UNSENDABLE -> null;
         };
-        return body(BY_OUTCOME.get(reason), failure.getMessage());
+        return reason == null ? ErrorBody.of(INVALID_PAYLOAD, noReply.message())
+                : body(BY_OUTCOME.get(reason), noReply.message());
     }
 
     public static ErrorBody badReply(String why) {

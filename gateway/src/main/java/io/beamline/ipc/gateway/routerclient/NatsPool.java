@@ -5,7 +5,7 @@ import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
 import io.nats.client.ErrorListener;
-import io.nats.client.MessageHandler;
+import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.NUID;
 import java.time.Duration;
@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +31,15 @@ public final class NatsPool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NatsPool.class);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+
+    /** What the pool reports to the one who sends on it (the {@link RouterClient}). */
+    public interface Events {
+        /** Every message on every member's inbox, on that member's dispatcher thread. */
+        void onReply(Message reply);
+
+        /** A member's connection dropped or closed: what was in flight on it will get no reply. */
+        void onDisconnected(Member member);
+    }
 
     /** One pooled connection. Its reply subjects are {@code inboxPrefix + token}. */
     public static final class Member {
@@ -59,8 +67,13 @@ public final class NatsPool implements AutoCloseable {
             return c != null && replies != null && c.getStatus() == Connection.Status.CONNECTED;
         }
 
-        Connection connection() {
-            return connection;
+        /** Sends on this connection; throws IllegalStateException when it is not connected. */
+        void publish(Message message) {
+            Connection c = connection;
+            if (c == null) {
+                throw new IllegalStateException("not connected yet");
+            }
+            c.publish(message);
         }
 
         public String state() {
@@ -82,11 +95,8 @@ public final class NatsPool implements AutoCloseable {
         this.members = members;
     }
 
-    /**
-     * @param replies      receives every message on every member's inbox
-     * @param disconnected told when a member's connection drops or closes
-     */
-    public static NatsPool start(NatsConfig cfg, MessageHandler replies, Consumer<Member> disconnected) {
+    /** @param events told of every reply and every drop */
+    public static NatsPool start(NatsConfig cfg, Events events) {
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < cfg.poolSize(); i++) {
             members.add(new Member(i));
@@ -94,7 +104,7 @@ public final class NatsPool implements AutoCloseable {
         NatsPool pool = new NatsPool(List.copyOf(members));
         for (Member m : members) {
             var options = NatsOptionsFactory.build(cfg, "beamline-ipc-gateway-" + m.index,
-                    (conn, event) -> pool.onEvent(m, conn, event, replies, disconnected), new QuietErrors(m));
+                    (conn, event) -> pool.onEvent(m, conn, event, events), new QuietErrors(m));
             try {
                 // reconnectOnConnect: a NATS server that is not up yet is waited for, not fatal.
                 Nats.connectAsynchronously(options, true);
@@ -136,8 +146,7 @@ public final class NatsPool implements AutoCloseable {
         return members.stream().mapToLong(Member::reconnects).sum();
     }
 
-    private void onEvent(Member m, Connection conn, ConnectionListener.Events event, MessageHandler replies,
-                         Consumer<Member> disconnected) {
+    private void onEvent(Member m, Connection conn, ConnectionListener.Events event, Events events) {
         synchronized (m) {
             if (m.connection == null) {
                 m.connection = conn;
@@ -150,7 +159,7 @@ public final class NatsPool implements AutoCloseable {
             if (m.replies == null && (event == ConnectionListener.Events.CONNECTED
                     || event == ConnectionListener.Events.RECONNECTED)) {
                 // jnats re-sends this subscription after every reconnect.
-                Dispatcher d = conn.createDispatcher(replies);
+                Dispatcher d = conn.createDispatcher(events::onReply);
                 d.subscribe(m.inboxPrefix + "*");
                 m.replies = d;
             }
@@ -164,7 +173,7 @@ public final class NatsPool implements AutoCloseable {
             }
             case DISCONNECTED, CLOSED -> {
                 LOG.debug("NATS connection {}: {}", m.index, event);
-                disconnected.accept(m);
+                events.onDisconnected(m);
             }
             default -> LOG.debug("NATS connection {}: {}", m.index, event);
         }

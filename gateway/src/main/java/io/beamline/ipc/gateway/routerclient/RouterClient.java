@@ -1,26 +1,28 @@
 package io.beamline.ipc.gateway.routerclient;
 
 import io.beamline.ipc.gateway.config.NatsConfig;
-import io.beamline.ipc.gateway.routerclient.RouterCallFailure.Kind;
-import io.beamline.ipc.protocol.ErrorCode;
-import io.beamline.ipc.protocol.ProtocolException;
+import io.beamline.ipc.gateway.routerclient.RouterResponse.Kind;
+import io.beamline.ipc.gateway.routerclient.RouterResponse.NoReply;
+import io.beamline.ipc.gateway.routerclient.RouterResponse.Reply;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Request-reply with the Router over the {@link NatsPool}: one reply subject per request, a deadline per
- * request, and exactly one outcome per request. Whoever removes the pending entry first (reply, deadline,
+ * request, and exactly one {@link RouterResponse} per request. Whoever removes the pending entry first (reply, deadline,
  * disconnect, the caller's cancel, shutdown) decides the outcome; a reply that finds no entry is late:
  * counted and dropped.
  *
@@ -28,12 +30,18 @@ import org.slf4j.LoggerFactory;
  * a cancelled one stays in jnats' map until the next sweep, and a reply arriving after that is dropped
  * where it cannot be counted. This class uses the same muxed-inbox scheme with its own map instead.
  */
-public final class RouterClient implements AutoCloseable {
+public final class RouterClient implements NatsPool.Events, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterClient.class);
 
-    private record Pending(NatsPool.Member member, CompletableFuture<byte[]> reply) {
+    private record Pending(NatsPool.Member member, CompletableFuture<RouterResponse> reply) {
     }
+
+    private static final NoReply UNAVAILABLE = new NoReply(Kind.NATS_UNAVAILABLE,
+            "no NATS connection is up; the request was not sent");
+    private static final NoReply SHUTTING_DOWN = new NoReply(Kind.SHUTDOWN, "the gateway is shutting down");
+    private static final NoReply DISCONNECTED = new NoReply(Kind.NATS_DISCONNECTED, "the NATS connection dropped "
+            + "while the request was in flight; the Router may have seen it (core NATS is at-most-once)");
 
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong tokens = new AtomicLong();
@@ -50,7 +58,7 @@ public final class RouterClient implements AutoCloseable {
         });
         // A request answered in time must not leave its timer behind.
         deadlines.setRemoveOnCancelPolicy(true);
-        pool = NatsPool.start(cfg, this::onReply, this::onDisconnected);
+        pool = NatsPool.start(cfg, this);
     }
 
     public static RouterClient start(NatsConfig cfg) {
@@ -58,25 +66,23 @@ public final class RouterClient implements AutoCloseable {
     }
 
     /**
-     * Sends one request. The future completes with the reply's body, or fails with a
-     * {@link RouterCallFailure}; cancelling it frees the request at once.
+     * Sends one request. The future completes with the reply or with why there is none, and never fails;
+     * cancelling it frees the request at once.
      */
-    public CompletableFuture<byte[]> request(String subject, Map<String, String> headers, byte[] body,
-                                             Duration deadline) {
-        CompletableFuture<byte[]> reply = new CompletableFuture<>();
+    public CompletableFuture<RouterResponse> request(String subject, Map<String, String> headers, byte[] body,
+                                                     Duration deadline) {
         if (closed) {
-            reply.completeExceptionally(new RouterCallFailure(Kind.SHUTDOWN, "the gateway is shutting down"));
-            return reply;
+            return CompletableFuture.completedFuture(SHUTTING_DOWN);
         }
         NatsPool.Member member = pool.pick().orElse(null);
         if (member == null) {
-            reply.completeExceptionally(unavailable());
-            return reply;
+            return CompletableFuture.completedFuture(UNAVAILABLE);
         }
+        CompletableFuture<RouterResponse> reply = new CompletableFuture<>();
         String inbox = member.inboxPrefix() + Long.toString(tokens.incrementAndGet(), 36);
         Pending p = new Pending(member, reply);
         pending.put(inbox, p);
-        ScheduledFuture<?> timer = deadlines.schedule(() -> fail(inbox, p, new RouterCallFailure(Kind.TIMEOUT,
+        ScheduledFuture<?> timer = deadlines.schedule(() -> end(inbox, p, new NoReply(Kind.TIMEOUT,
                 "the Router did not answer within " + deadline.toMillis() + " ms")), deadline.toNanos(),
                 TimeUnit.NANOSECONDS);
         // Any outcome, the caller's cancel included, frees the entry and the timer.
@@ -86,29 +92,48 @@ public final class RouterClient implements AutoCloseable {
         });
         // Checked after registering: a drop from here on finds the entry (see onDisconnected).
         if (!member.usable()) {
-            fail(inbox, p, unavailable());
+            end(inbox, p, UNAVAILABLE);
             return reply;
         }
         try {
-            member.connection().publish(NatsMessage.builder().subject(subject).replyTo(inbox)
+            member.publish(NatsMessage.builder().subject(subject).replyTo(inbox)
                     .headers(headers(headers)).data(body).build());
         } catch (IllegalArgumentException e) {
-            fail(inbox, p, new ProtocolException(ErrorCode.INVALID_PAYLOAD,
-                    "the request cannot be sent over NATS: " + e.getMessage()));
+            end(inbox, p, new NoReply(Kind.UNSENDABLE, "the request cannot be sent over NATS: " + e.getMessage()));
         } catch (IllegalStateException e) {
-            fail(inbox, p, unavailable());
+            end(inbox, p, UNAVAILABLE);
         }
         return reply;
     }
 
-    /** Fire-and-forget (the cancel notice). Fails at once when no connection is up. */
-    public void publish(String subject, Map<String, String> headers, byte[] body) {
-        NatsPool.Member member = pool.pick().orElseThrow(RouterClient::unavailable);
+    /**
+     * Like {@link #request(String, Map, byte[], Duration)}, its response read by {@code read} on the thread that
+     * ends it; cancelling the returned future cancels the request.
+     */
+    public <T> CompletableFuture<T> request(String subject, Map<String, String> headers, byte[] body,
+                                            Duration deadline, Function<RouterResponse, T> read) {
+        CompletableFuture<RouterResponse> sent = request(subject, headers, body, deadline);
+        CompletableFuture<T> result = sent.thenApply(read);
+        result.whenComplete((r, e) -> {
+            if (e instanceof CancellationException) {
+                sent.cancel(false);
+            }
+        });
+        return result;
+    }
+
+    /** Fire-and-forget (the cancel notice). @return whether it was handed to a connected NATS connection */
+    public boolean publish(String subject, Map<String, String> headers, byte[] body) {
+        NatsPool.Member member = pool.pick().orElse(null);
+        if (member == null) {
+            return false;
+        }
         try {
-            member.connection().publish(NatsMessage.builder().subject(subject).headers(headers(headers))
-                    .data(body).build());
-        } catch (IllegalStateException e) {
-            throw unavailable();
+            member.publish(NatsMessage.builder().subject(subject).headers(headers(headers)).data(body).build());
+            return true;
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            LOG.debug("publish on {} not sent: {}", subject, e.getMessage());
+            return false;
         }
     }
 
@@ -126,7 +151,8 @@ public final class RouterClient implements AutoCloseable {
         return pool;
     }
 
-    private void onReply(Message msg) {
+    @Override
+    public void onReply(Message msg) {
         Pending p = pending.remove(msg.getSubject());
         if (p == null) {
             lateReplies.incrementAndGet();
@@ -134,31 +160,28 @@ public final class RouterClient implements AutoCloseable {
             return;
         }
         if (msg.isStatusMessage() && msg.getStatus().getCode() == 503) {
-            p.reply.completeExceptionally(new RouterCallFailure(Kind.NO_RESPONDERS,
+            p.reply.complete(new NoReply(Kind.NO_RESPONDERS,
                     "no Router is subscribed to the subject (no responders); the request was not seen"));
         } else {
-            p.reply.complete(msg.getData());
+            p.reply.complete(new Reply(msg.getData()));
         }
     }
 
     /** Core NATS is at-most-once: a request in flight on a dropped connection may or may not have been seen. */
-    private void onDisconnected(NatsPool.Member member) {
+    @Override
+    public void onDisconnected(NatsPool.Member member) {
         pending.forEach((inbox, p) -> {
             if (p.member == member) {
-                fail(inbox, p, new RouterCallFailure(Kind.NATS_DISCONNECTED, "the NATS connection dropped while "
-                        + "the request was in flight; the Router may have seen it (core NATS is at-most-once)"));
+                end(inbox, p, DISCONNECTED);
             }
         });
     }
 
-    private void fail(String inbox, Pending p, RuntimeException failure) {
+    /** The first to remove the entry decides the request's response. */
+    private void end(String inbox, Pending p, NoReply why) {
         if (pending.remove(inbox, p)) {
-            p.reply.completeExceptionally(failure);
+            p.reply.complete(why);
         }
-    }
-
-    private static RouterCallFailure unavailable() {
-        return new RouterCallFailure(Kind.NATS_UNAVAILABLE, "no NATS connection is up; the request was not sent");
     }
 
     private static Headers headers(Map<String, String> values) {
@@ -170,8 +193,7 @@ public final class RouterClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        pending.forEach((inbox, p) -> fail(inbox, p, new RouterCallFailure(Kind.SHUTDOWN,
-                "the gateway is shutting down")));
+        pending.forEach((inbox, p) -> end(inbox, p, SHUTTING_DOWN));
         pool.close();
         deadlines.shutdownNow();
     }

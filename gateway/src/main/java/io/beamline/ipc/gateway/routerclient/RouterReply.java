@@ -2,6 +2,7 @@ package io.beamline.ipc.gateway.routerclient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.gateway.task.TaskOutcome;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.ProtocolException;
 import io.beamline.ipc.protocol.RouterErrorInfo;
@@ -10,7 +11,7 @@ import io.beamline.ipc.protocol.RouterErrorInfo;
  * What the Router answered, read once: a decision, the Router's own error, or a reply that breaks the
  * contract ({@code {"ok":true,"decision":{…}}} / {@code {"ok":false,"error":{"code":…}}}).
  */
-public sealed interface RouterReply {
+sealed interface RouterReply {
 
     /** {@code decision} exactly as received. */
     record Decision(ObjectNode decision) implements RouterReply {
@@ -20,6 +21,18 @@ public sealed interface RouterReply {
     }
 
     record Malformed(String why) implements RouterReply {
+    }
+
+    /** A decide request's outcome: the decision, the Router's error through the table, or why there is none. */
+    static TaskOutcome toOutcome(RouterResponse response) {
+        return switch (response) {
+            case RouterResponse.NoReply n -> TaskOutcome.failed(ErrorTranslation.fromNoReply(n));
+            case RouterResponse.Reply r -> switch (parse(r.body())) {
+                case Decision d -> TaskOutcome.decided(d.decision());
+                case Rejected rej -> TaskOutcome.failed(ErrorTranslation.fromRouter(rej.error(), rej.message()));
+                case Malformed m -> TaskOutcome.failed(ErrorTranslation.badReply(m.why()));
+            };
+        };
     }
 
     static RouterReply parse(byte[] body) {

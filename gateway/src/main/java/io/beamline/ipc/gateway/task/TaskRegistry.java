@@ -1,7 +1,5 @@
 package io.beamline.ipc.gateway.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.beamline.ipc.protocol.ErrorBody;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +29,7 @@ public final class TaskRegistry {
         final Instant createdAt;
         final Runnable abort;
         TaskStatus status = TaskStatus.PENDING;
-        JsonNode decision;
-        ErrorBody error;
+        TaskOutcome outcome;
         Instant finishedAt;
 
         Entry(String taskId, String traceId, Instant createdAt, Runnable abort) {
@@ -43,7 +40,7 @@ public final class TaskRegistry {
         }
 
         TaskSnapshot snapshot() {
-            return new TaskSnapshot(taskId, traceId, status, decision, error, createdAt, finishedAt);
+            return new TaskSnapshot(taskId, traceId, status, Optional.ofNullable(outcome), createdAt, finishedAt);
         }
     }
 
@@ -83,21 +80,24 @@ public final class TaskRegistry {
     }
 
     /**
-     * Moves a pending task to a final status.
+     * Moves a pending task to its outcome's final status.
      *
      * @return true if this call finished it; false if it was already final or is unknown
      */
-    public boolean finish(String taskId, TaskStatus status, JsonNode decision, ErrorBody error) {
-        return finishEntry(taskId, status, decision, error) != null;
+    public boolean finish(String taskId, TaskOutcome outcome) {
+        return finishEntry(taskId, outcome) != null;
     }
 
     /**
-     * Cancels a pending task: its status becomes CANCELLED and its abort action runs.
+     * Cancels a pending task: it ends with {@code cancelled} (a CANCELLED outcome) and its abort action runs.
      *
      * @return the task after the call; empty if unknown
      */
-    public Optional<Cancellation> cancel(String taskId, ErrorBody error) {
-        Entry e = finishEntry(taskId, TaskStatus.CANCELLED, null, error);
+    public Optional<Cancellation> cancel(String taskId, TaskOutcome cancelled) {
+        if (cancelled.status() != TaskStatus.CANCELLED) {
+            throw new IllegalArgumentException("not a cancellation: " + cancelled);
+        }
+        Entry e = finishEntry(taskId, cancelled);
         if (e != null) {
             e.abort.run();
             return Optional.of(new Cancellation(true, snapshotOf(e)));
@@ -123,17 +123,13 @@ public final class TaskRegistry {
         return e.snapshot();
     }
 
-    private synchronized Entry finishEntry(String taskId, TaskStatus status, JsonNode decision, ErrorBody error) {
-        if (status == TaskStatus.PENDING) {
-            throw new IllegalArgumentException("PENDING is not a final status");
-        }
+    private synchronized Entry finishEntry(String taskId, TaskOutcome outcome) {
         Entry e = entries.get(taskId);
         if (e == null || e.status != TaskStatus.PENDING) {
             return null;
         }
-        e.status = status;
-        e.decision = decision;
-        e.error = error;
+        e.status = outcome.status();
+        e.outcome = outcome;
         e.finishedAt = clock.instant();
         finished.add(e);
         return e;

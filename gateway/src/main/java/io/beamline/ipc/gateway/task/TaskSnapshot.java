@@ -1,10 +1,9 @@
 package io.beamline.ipc.gateway.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.beamline.ipc.protocol.ErrorBody;
 import java.time.Instant;
+import java.util.Optional;
 
-/** A task as the registry knows it at one moment: decision when it succeeded, error when it did not. */
-public record TaskSnapshot(String taskId, String traceId, TaskStatus status, JsonNode decision, ErrorBody error,
+/** A task as the registry knows it at one moment; {@code outcome} is empty while it is pending. */
+public record TaskSnapshot(String taskId, String traceId, TaskStatus status, Optional<TaskOutcome> outcome,
                            Instant createdAt, Instant finishedAt) {
 }

@@ -3,13 +3,21 @@ package io.beamline.ipc.gateway.ipc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.task.Caller;
+import io.beamline.ipc.gateway.task.TaskAnswer;
 import io.beamline.ipc.gateway.task.TaskService;
+import io.beamline.ipc.protocol.ErrorCode;
+import io.beamline.ipc.protocol.ErrorResponse;
 import io.beamline.ipc.protocol.TaskRef;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A task service whose answers the test completes by hand, in any order, or never. */
+/**
+ * A task service whose answers the test completes by hand, in any order, or never: completing a submit's
+ * {@code future} with a JSON object answers it with that RESPONSE_OK payload; the connection going away
+ * cancels it.
+ */
 final class ControllableTasks implements TaskService {
 
     record Pending(ObjectNode payload, CompletableFuture<JsonNode> future) {
@@ -18,24 +26,30 @@ final class ControllableTasks implements TaskService {
     final List<Pending> submitted = new CopyOnWriteArrayList<>();
 
     @Override
-    public boolean available() {
-        return true;
-    }
-
-    @Override
-    public CompletableFuture<JsonNode> submit(ObjectNode payload, Caller caller) {
+    public CompletableFuture<TaskAnswer> submit(ObjectNode payload, Caller caller) {
         CompletableFuture<JsonNode> f = new CompletableFuture<>();
         submitted.add(new Pending(payload, f));
-        return f;
+        CompletableFuture<TaskAnswer> answer = f.thenApply(json -> new TaskAnswer.Ok((ObjectNode) json));
+        answer.whenComplete((a, e) -> {
+            if (e instanceof CancellationException) {
+                f.cancel(false);
+            }
+        });
+        return answer;
     }
 
     @Override
-    public CompletableFuture<JsonNode> query(TaskRef task) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException());
+    public CompletableFuture<TaskAnswer> query(TaskRef task) {
+        return notServed();
     }
 
     @Override
-    public CompletableFuture<JsonNode> cancel(TaskRef task) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException());
+    public CompletableFuture<TaskAnswer> cancel(TaskRef task) {
+        return notServed();
+    }
+
+    private static CompletableFuture<TaskAnswer> notServed() {
+        return CompletableFuture.completedFuture(
+                new TaskAnswer.Error(ErrorResponse.of(ErrorCode.NOT_IMPLEMENTED, "not served by this test")));
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.beamline.ipc.gateway.routerclient.RouterCallFailure.Kind;
+import io.beamline.ipc.gateway.routerclient.RouterResponse.Kind;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.RouterErrorInfo;
@@ -78,7 +78,7 @@ class ErrorTranslationTest {
             "SHUTDOWN,          UNAVAILABLE, 503, shutting_down,     true",
             "TIMEOUT,           TIMEOUT,     504, timeout,           true"})
     void transportOutcomes(Kind kind, ErrorCode ipc, int status, String reason, boolean retryable) {
-        ErrorBody body = ErrorTranslation.fromFailure(new RouterCallFailure(kind, "why"));
+        ErrorBody body = ErrorTranslation.fromNoReply(new RouterResponse.NoReply(kind, "why"));
         assertThat(body.code()).isEqualTo(ipc.code());
         assertThat(body.status()).isEqualTo(status);
         assertThat(body.reason()).isEqualTo(reason);

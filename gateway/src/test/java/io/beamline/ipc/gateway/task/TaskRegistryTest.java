@@ -14,15 +14,16 @@ class TaskRegistryTest {
 
     private final MutableClock clock = new MutableClock();
     private final TaskRegistry registry = new TaskRegistry(3, Duration.ofSeconds(60), clock);
+    private static final TaskOutcome DECIDED = TaskOutcome.decided(JsonNodeFactory.instance.objectNode());
 
     @Test
     void aTaskMovesFromPendingToOneFinalStatusOnce() {
         assertThat(registry.register("a", "t", () -> { })).isEmpty();
         assertThat(registry.get("a").orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
-        assertThat(registry.finish("a", TaskStatus.SUCCEEDED, JsonNodeFactory.instance.objectNode(), null)).isTrue();
-        assertThat(registry.finish("a", TaskStatus.TIMED_OUT, null, ErrorBody.of(ErrorCode.TIMEOUT, "late"))).isFalse();
+        assertThat(registry.finish("a", DECIDED)).isTrue();
+        assertThat(registry.finish("a", TaskOutcome.failed(ErrorBody.of(ErrorCode.TIMEOUT, "late")))).isFalse();
         assertThat(registry.get("a").orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
-        assertThat(registry.finish("unknown", TaskStatus.FAILED, null, null)).isFalse();
+        assertThat(registry.finish("unknown", DECIDED)).isFalse();
     }
 
     @Test
@@ -30,7 +31,7 @@ class TaskRegistryTest {
         registry.register("done", "t", () -> { });
         registry.register("waiting", "t", () -> { });
         clock.advance(Duration.ofSeconds(30));
-        registry.finish("done", TaskStatus.FAILED, null, ErrorBody.of(ErrorCode.UNAVAILABLE, "x"));
+        registry.finish("done", TaskOutcome.failed(ErrorBody.of(ErrorCode.UNAVAILABLE, "x")));
         clock.advance(Duration.ofSeconds(59));
         assertThat(registry.get("done")).isPresent();
         clock.advance(Duration.ofSeconds(1));
@@ -46,8 +47,8 @@ class TaskRegistryTest {
         registry.register("2", "t", () -> { });
         registry.register("3", "t", () -> { });
         assertThat(registry.register("4", "t", () -> { })).contains(TaskRegistry.Refusal.FULL);
-        registry.finish("2", TaskStatus.SUCCEEDED, null, null);
-        registry.finish("1", TaskStatus.SUCCEEDED, null, null);
+        registry.finish("2", DECIDED);
+        registry.finish("1", DECIDED);
         assertThat(registry.register("4", "t", () -> { })).isEmpty();
         assertThat(registry.get("2")).as("finished first, evicted first").isEmpty();
         assertThat(registry.get("1")).isPresent();
@@ -64,13 +65,13 @@ class TaskRegistryTest {
     void cancelEndsAPendingTaskOnceAndRunsItsAbort() {
         AtomicInteger aborted = new AtomicInteger();
         registry.register("a", "t", aborted::incrementAndGet);
-        var first = registry.cancel("a", ErrorBody.of(ErrorCode.CANCELLED, "x")).orElseThrow();
+        var first = registry.cancel("a", TaskOutcome.failed(ErrorBody.of(ErrorCode.CANCELLED, "x"))).orElseThrow();
         assertThat(first.cancelledNow()).isTrue();
         assertThat(first.task().status()).isEqualTo(TaskStatus.CANCELLED);
-        var second = registry.cancel("a", ErrorBody.of(ErrorCode.CANCELLED, "x")).orElseThrow();
+        var second = registry.cancel("a", TaskOutcome.failed(ErrorBody.of(ErrorCode.CANCELLED, "x"))).orElseThrow();
         assertThat(second.cancelledNow()).isFalse();
         assertThat(aborted).hasValue(1);
-        assertThat(registry.finish("a", TaskStatus.SUCCEEDED, null, null)).as("a reply after cancel").isFalse();
-        assertThat(registry.cancel("nobody", ErrorBody.of(ErrorCode.CANCELLED, "x"))).isEmpty();
+        assertThat(registry.finish("a", DECIDED)).as("a reply after cancel").isFalse();
+        assertThat(registry.cancel("nobody", TaskOutcome.failed(ErrorBody.of(ErrorCode.CANCELLED, "x")))).isEmpty();
     }
 }

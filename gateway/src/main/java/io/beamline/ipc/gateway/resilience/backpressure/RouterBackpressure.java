@@ -3,6 +3,7 @@ package io.beamline.ipc.gateway.resilience.backpressure;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beamline.ipc.gateway.config.BackpressureConfig;
 import io.beamline.ipc.gateway.resilience.SubmitGate;
+import io.beamline.ipc.gateway.routerclient.RouterResponse;
 import io.beamline.ipc.gateway.task.Caller;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
@@ -63,7 +64,7 @@ public final class RouterBackpressure implements SubmitGate, AutoCloseable {
     }
 
     private final BackpressureConfig config;
-    private final Supplier<CompletableFuture<byte[]>> ask;
+    private final Supplier<CompletableFuture<RouterResponse>> ask;
     private final Runnable onSustainedOverload;
     private final Map<Status, LongAdder> polls = new EnumMap<>(Status.class);
     private final LongAdder noAnswer = new LongAdder();
@@ -74,11 +75,11 @@ public final class RouterBackpressure implements SubmitGate, AutoCloseable {
     private ScheduledExecutorService timer;
 
     /**
-     * @param ask                 sends one status request; the future completes with the reply body or fails
+     * @param ask                 sends one status request; the future completes with the reply or why none
      * @param onSustainedOverload run on each {@code active} poll beyond {@code activePollsBeforeBreaker}
      *                            consecutive ones (opens the breaker)
      */
-    public RouterBackpressure(BackpressureConfig config, Supplier<CompletableFuture<byte[]>> ask,
+    public RouterBackpressure(BackpressureConfig config, Supplier<CompletableFuture<RouterResponse>> ask,
                               Runnable onSustainedOverload) {
         this.config = config;
         this.ask = ask;
@@ -105,20 +106,11 @@ public final class RouterBackpressure implements SubmitGate, AutoCloseable {
 
     /** One poll; the future completes when its outcome is recorded and never fails. */
     public CompletableFuture<Void> pollOnce() {
-        CompletableFuture<byte[]> reply;
-        try {
-            reply = ask.get();
-        } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
-        return reply.handle((body, error) -> {
-            if (error != null) {
-                Throwable cause = error.getCause() != null ? error.getCause() : error;
-                recordNoAnswer(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
-            } else {
-                record(body);
+        return ask.get().thenAccept(response -> {
+            switch (response) {
+                case RouterResponse.Reply r -> record(r.body());
+                case RouterResponse.NoReply n -> recordNoAnswer(n.message());
             }
-            return null;
         });
     }
 

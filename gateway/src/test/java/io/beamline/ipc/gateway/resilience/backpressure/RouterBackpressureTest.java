@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.beamline.ipc.gateway.config.BackpressureConfig;
 import io.beamline.ipc.gateway.resilience.backpressure.RouterBackpressure.Status;
-import io.beamline.ipc.gateway.routerclient.RouterCallFailure;
+import io.beamline.ipc.gateway.routerclient.RouterResponse;
 import io.beamline.ipc.gateway.task.Caller;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class RouterBackpressureTest {
 
-    private final Deque<CompletableFuture<byte[]>> answers = new ArrayDeque<>();
+    private final Deque<CompletableFuture<RouterResponse>> answers = new ArrayDeque<>();
     private final AtomicInteger breakerOpened = new AtomicInteger();
     private final RouterBackpressure bp = new RouterBackpressure(BackpressureConfig.DEFAULT,
             () -> answers.isEmpty() ? new CompletableFuture<>() : answers.poll(), breakerOpened::incrementAndGet);
@@ -29,7 +29,7 @@ class RouterBackpressureTest {
     }
 
     private void poll(byte[] reply) {
-        answers.add(CompletableFuture.completedFuture(reply));
+        answers.add(CompletableFuture.completedFuture(new RouterResponse.Reply(reply)));
         bp.pollOnce().join();
     }
 
@@ -80,7 +80,7 @@ class RouterBackpressureTest {
     @Test
     void noAnswerIsUnknownCountedAndTrafficContinues() {
         poll(status("active"));
-        answers.add(CompletableFuture.failedFuture(new RouterCallFailure(RouterCallFailure.Kind.TIMEOUT, "late")));
+        answers.add(CompletableFuture.completedFuture(new RouterResponse.NoReply(RouterResponse.Kind.TIMEOUT, "late")));
         bp.pollOnce().join();
         assertThat(bp.current().status()).isEqualTo(Status.UNKNOWN);
         assertThat(bp.admit("t", Caller.UNKNOWN)).isEmpty();

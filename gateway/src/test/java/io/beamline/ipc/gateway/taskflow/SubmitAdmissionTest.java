@@ -1,13 +1,16 @@
-package io.beamline.ipc.gateway.task;
+package io.beamline.ipc.gateway.taskflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.NatsConfig;
 import io.beamline.ipc.gateway.config.RouterConfig;
 import io.beamline.ipc.gateway.resilience.SubmitGate;
+import io.beamline.ipc.gateway.resilience.SubmitGates;
 import io.beamline.ipc.gateway.routerclient.RouterClient;
+import io.beamline.ipc.gateway.task.Caller;
+import io.beamline.ipc.gateway.task.TaskAnswer;
+import io.beamline.ipc.gateway.task.TaskRegistry;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Json;
@@ -37,6 +40,11 @@ class SubmitAdmissionTest {
         router.close();
     }
 
+    private RoutedTasks tasks(RouterConfig config, SubmitGate... gates) {
+        return new RoutedTasks(router, config, new SubmitGates(List.of(gates)),
+                new TaskRegistry(10, Duration.ofMinutes(1), Clock.systemUTC()));
+    }
+
     private static ObjectNode submit(String tenant) {
         ObjectNode p = Json.mapper().createObjectNode().put("task_type", "t");
         p.putObject("payload").put("prompt", "hello there");
@@ -61,16 +69,16 @@ class SubmitAdmissionTest {
             asked.add("never");
             return Optional.empty();
         };
-        RoutedTaskService tasks = new RoutedTaskService(router, new TaskRegistry(10, Duration.ofMinutes(1),
-                Clock.systemUTC()), RouterConfig.defaults(Duration.ofSeconds(1)), List.of(open, refusing, never));
+        RoutedTasks tasks = tasks(RouterConfig.defaults(Duration.ofSeconds(1)), open, refusing, never);
 
-        Throwable t = catchThrowable(() -> tasks.submit(submit("acme"), new Caller(1, 1000, 1000)).join());
+        TaskAnswer answer = tasks.submit(submit("acme"), new Caller(1, 1000, 1000)).join();
 
-        assertThat(t.getCause()).isInstanceOfSatisfying(TaskFailure.class, f -> {
-            assertThat(f.response().error().code()).isEqualTo(ErrorCode.RATE_LIMITED.code());
-            assertThat(f.response().error().retryAfterMs()).isEqualTo(250L);
-            assertThat(f.response().taskId()).isNotBlank();
-            assertThat(f.response().traceId()).matches("[0-9a-f]{32}");
+        assertThat(answer).isInstanceOfSatisfying(TaskAnswer.Error.class, e -> {
+            assertThat(e.response().error().code()).isEqualTo(9); // RATE_LIMITED
+            assertThat(e.response().error().reason()).isEqualTo("rate_limited");
+            assertThat(e.response().error().retryAfterMs()).isEqualTo(250L);
+            assertThat(e.response().taskId()).isNotBlank();
+            assertThat(e.response().traceId()).matches("[0-9a-f]{32}");
         });
         assertThat(asked).containsExactly("open:acme:1000", "refusing");
         assertThat(router.pending()).isZero();
@@ -86,13 +94,31 @@ class SubmitAdmissionTest {
         RouterConfig base = RouterConfig.defaults(Duration.ofSeconds(1));
         RouterConfig config = new RouterConfig(base.subject(), base.timeout(), base.maxTimeout(), base.defaultTenant(),
                 Map.of(1000, "acme"), base.defaultPolicy(), base.getDecisionSubject(), base.cancelSubject());
-        RoutedTaskService tasks = new RoutedTaskService(router, new TaskRegistry(10, Duration.ofMinutes(1),
-                Clock.systemUTC()), config, List.of(spy));
+        RoutedTasks tasks = tasks(config, spy);
 
-        catchThrowable(() -> tasks.submit(submit(null), new Caller(1, 1000, 1000)).join());
-        catchThrowable(() -> tasks.submit(submit(null), new Caller(1, 1001, 1001)).join());
-        catchThrowable(() -> tasks.submit(submit("named"), new Caller(1, 1000, 1000)).join());
+        tasks.submit(submit(null), new Caller(1, 1000, 1000)).join();
+        tasks.submit(submit(null), new Caller(1, 1001, 1001)).join();
+        tasks.submit(submit("named"), new Caller(1, 1000, 1000)).join();
 
         assertThat(tenants).containsExactly("acme", "default_tenant", "named");
+    }
+
+    @Test
+    void badInputIsAnsweredBeforeAnyGateIsAsked() {
+        List<String> asked = new ArrayList<>();
+        RoutedTasks tasks = tasks(RouterConfig.defaults(Duration.ofSeconds(1)), (tenant, caller) -> {
+            asked.add(tenant);
+            return Optional.empty();
+        });
+        ObjectNode noType = Json.mapper().createObjectNode();
+        noType.putObject("payload").put("prompt", "hello there");
+
+        TaskAnswer answer = tasks.submit(noType, Caller.UNKNOWN).join();
+
+        assertThat(answer).isInstanceOfSatisfying(TaskAnswer.Error.class, e -> {
+            assertThat(e.response().error().code()).isEqualTo(4); // INVALID_PAYLOAD
+            assertThat(e.response().error().message()).contains("task_type");
+        });
+        assertThat(asked).isEmpty();
     }
 }

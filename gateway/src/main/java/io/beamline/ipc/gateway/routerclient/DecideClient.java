@@ -1,0 +1,33 @@
+package io.beamline.ipc.gateway.routerclient;
+
+import io.beamline.ipc.gateway.config.RouterConfig;
+import io.beamline.ipc.gateway.task.TaskOutcome;
+import io.beamline.ipc.protocol.Json;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Asks the Router's decide service for one mapped submit. The outcome is the decision, the Router's error
+ * through the translation table, or why no reply came; cancelling the future frees the request.
+ */
+public final class DecideClient {
+
+    private final RouterClient router;
+    private final RouterConfig config;
+
+    public DecideClient(RouterClient router, RouterConfig config) {
+        this.router = router;
+        this.config = config;
+    }
+
+    public CompletableFuture<TaskOutcome> ask(DecideCall call) {
+        return router.request(config.subject(), call.headers(), Json.write(call.request()), deadline(call),
+                RouterReply::toOutcome);
+    }
+
+    /** The client's own deadline_ms, capped by router.max_timeout_ms; else router.timeout_ms. */
+    private Duration deadline(DecideCall call) {
+        Duration asked = call.requestedDeadline().orElse(config.timeout());
+        return asked.compareTo(config.maxTimeout()) > 0 ? config.maxTimeout() : asked;
+    }
+}

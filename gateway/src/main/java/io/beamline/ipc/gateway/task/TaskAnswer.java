@@ -1,0 +1,46 @@
+package io.beamline.ipc.gateway.task;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.protocol.ErrorBody;
+import io.beamline.ipc.protocol.ErrorResponse;
+import io.beamline.ipc.protocol.Frame;
+import io.beamline.ipc.protocol.Json;
+import io.beamline.ipc.protocol.MessageType;
+
+/**
+ * What a TASK_* request is answered: a RESPONSE_OK payload or a RESPONSE_ERROR payload. A submit's answer is
+ * made from its {@link TaskOutcome} in one place ({@link #of}); query and cancel answer with reports.
+ */
+public sealed interface TaskAnswer {
+
+    record Ok(ObjectNode payload) implements TaskAnswer {
+    }
+
+    record Error(ErrorResponse response) implements TaskAnswer {
+    }
+
+    /** A submit's answer: {@code {"ok":true,"task_id","trace_id","decision"}} or the error with both ids. */
+    static TaskAnswer of(String taskId, String traceId, TaskOutcome outcome) {
+        return switch (outcome) {
+            case TaskOutcome.Decided d -> {
+                ObjectNode ok = JsonNodeFactory.instance.objectNode();
+                ok.put("ok", true).put("task_id", taskId).put("trace_id", traceId).set("decision", d.decision());
+                yield new Ok(ok);
+            }
+            case TaskOutcome.Failed f -> error(taskId, traceId, f.error());
+        };
+    }
+
+    static TaskAnswer error(String taskId, String traceId, ErrorBody error) {
+        return new Error(new ErrorResponse(false, taskId, traceId, error));
+    }
+
+    /** The frame the client gets. */
+    default Frame toFrame() {
+        return switch (this) {
+            case Ok ok -> Frame.of(MessageType.RESPONSE_OK, Json.write(ok.payload()));
+            case Error e -> e.response().toFrame();
+        };
+    }
+}

@@ -1,0 +1,45 @@
+package io.beamline.ipc.gateway.taskflow;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.gateway.config.RouterConfig;
+import io.beamline.ipc.gateway.resilience.SubmitGates;
+import io.beamline.ipc.gateway.routerclient.CancelNotices;
+import io.beamline.ipc.gateway.routerclient.DecideClient;
+import io.beamline.ipc.gateway.routerclient.DecisionLookup;
+import io.beamline.ipc.gateway.routerclient.RouterClient;
+import io.beamline.ipc.gateway.task.Caller;
+import io.beamline.ipc.gateway.task.TaskAnswer;
+import io.beamline.ipc.gateway.task.TaskRegistry;
+import io.beamline.ipc.gateway.task.TaskService;
+import io.beamline.ipc.protocol.TaskRef;
+import java.util.concurrent.CompletableFuture;
+
+/** Tasks served by the Router: each request type is its own flow ({@link SubmitTask}, {@link QueryTask}, {@link CancelTask}). */
+public final class RoutedTasks implements TaskService {
+
+    private final SubmitTask submit;
+    private final QueryTask query;
+    private final CancelTask cancel;
+
+    public RoutedTasks(RouterClient router, RouterConfig config, SubmitGates gates, TaskRegistry registry) {
+        CancelNotices notices = new CancelNotices(router, config);
+        this.submit = new SubmitTask(config, gates, registry, new DecideClient(router, config), notices);
+        this.query = new QueryTask(registry, new DecisionLookup(router, config));
+        this.cancel = new CancelTask(registry, notices);
+    }
+
+    @Override
+    public CompletableFuture<TaskAnswer> submit(ObjectNode payload, Caller caller) {
+        return submit.submit(payload, caller);
+    }
+
+    @Override
+    public CompletableFuture<TaskAnswer> query(TaskRef task) {
+        return query.query(task);
+    }
+
+    @Override
+    public CompletableFuture<TaskAnswer> cancel(TaskRef task) {
+        return cancel.cancel(task);
+    }
+}

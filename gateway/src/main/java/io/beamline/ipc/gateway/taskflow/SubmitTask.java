@@ -1,0 +1,115 @@
+package io.beamline.ipc.gateway.taskflow;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.gateway.config.RouterConfig;
+import io.beamline.ipc.gateway.resilience.Admission;
+import io.beamline.ipc.gateway.resilience.SubmitGates;
+import io.beamline.ipc.gateway.routerclient.CancelNotices;
+import io.beamline.ipc.gateway.routerclient.DecideCall;
+import io.beamline.ipc.gateway.routerclient.DecideClient;
+import io.beamline.ipc.gateway.routerclient.DecideRequestMapper;
+import io.beamline.ipc.gateway.routerclient.ErrorTranslation;
+import io.beamline.ipc.gateway.task.Caller;
+import io.beamline.ipc.gateway.task.TaskAnswer;
+import io.beamline.ipc.gateway.task.TaskOutcome;
+import io.beamline.ipc.gateway.task.TaskRegistry;
+import io.beamline.ipc.gateway.task.TaskSnapshot;
+import io.beamline.ipc.protocol.ErrorBody;
+import io.beamline.ipc.protocol.ErrorCode;
+import io.beamline.ipc.protocol.ProtocolException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * TASK_SUBMIT, read top to bottom: map the submit to a DecideRequest → admit it through the gates → register
+ * the task → ask the Router → settle (record the outcome, tell the gates) → the answer. Each step is the
+ * package's that owns it; an early end is a {@link TaskOutcome} like the Router's, never an exception.
+ */
+final class SubmitTask {
+
+    private final DecideRequestMapper mapper;
+    private final RouterConfig config;
+    private final SubmitGates gates;
+    private final TaskRegistry registry;
+    private final DecideClient decide;
+    private final CancelNotices notices;
+
+    SubmitTask(RouterConfig config, SubmitGates gates, TaskRegistry registry, DecideClient decide,
+               CancelNotices notices) {
+        this.mapper = new DecideRequestMapper(config.defaultTenant(), config.defaultPolicy());
+        this.config = config;
+        this.gates = gates;
+        this.registry = registry;
+        this.decide = decide;
+        this.notices = notices;
+    }
+
+    CompletableFuture<TaskAnswer> submit(ObjectNode payload, Caller caller) {
+        DecideCall call;
+        try {
+            call = mapper.map(payload, config.tenantFor(caller.uid()));
+        } catch (ProtocolException e) { // bad input, named by the mapper
+            return done(TaskAnswer.error(null, null, ErrorBody.of(e.code(), e.getMessage())));
+        }
+        Admission admission = gates.admit(call.tenantId(), caller);
+        if (admission.refusal().isPresent()) {
+            return done(TaskAnswer.error(call.taskId(), call.traceId(), admission.refusal().get()));
+        }
+        // Whoever completes `ended` first decides: the Router's outcome, TASK_CANCEL, or the client leaving.
+        CompletableFuture<TaskOutcome> ended = new CompletableFuture<>();
+        var refusal = registry.register(call.taskId(), call.traceId(),
+                () -> ended.complete(cancelled("the task was cancelled by TASK_CANCEL")));
+        if (refusal.isPresent()) {
+            admission.notSent();
+            return done(TaskAnswer.error(call.taskId(), call.traceId(), switch (refusal.get()) {
+                case DUPLICATE_ID -> ErrorBody.of(ErrorCode.INVALID_PAYLOAD, "duplicate_task_id",
+                        "task_id " + call.taskId() + " is in use");
+                case FULL -> ErrorBody.of(ErrorCode.OVERLOADED, "task_registry_full",
+                        "too many tasks in flight; retry later");
+            }));
+        }
+        CompletableFuture<TaskOutcome> reply = decide.ask(call);
+        reply.thenAccept(ended::complete);
+        ended.thenRun(() -> reply.cancel(false)); // ended by a cancel: stop waiting for the Router
+        CompletableFuture<TaskAnswer> answer = ended.thenApply(outcome -> settle(call, admission, outcome));
+        answer.whenComplete((a, e) -> {
+            if (e instanceof CancellationException) {
+                clientGone(call, admission, ended);
+            }
+        });
+        return answer;
+    }
+
+    /**
+     * Records the outcome, tells the gates what it says about the Router, then answers. The gates hear first:
+     * a client that sends its next request the moment it has this answer finds the breaker and the in-flight
+     * count up to date. A task cancelled first stays cancelled, whatever the Router said after.
+     */
+    private TaskAnswer settle(DecideCall call, Admission admission, TaskOutcome outcome) {
+        TaskOutcome recorded = registry.finish(call.taskId(), outcome) ? outcome
+                : registry.get(call.taskId()).flatMap(TaskSnapshot::outcome).orElse(outcome);
+        admission.ended(recorded);
+        return TaskAnswer.of(call.taskId(), call.traceId(), recorded);
+    }
+
+    /**
+     * The client went away (its answer was cancelled, so {@link #settle} will not run): stop waiting for the
+     * Router, free everything, and tell the Router, which may drop work held for it.
+     */
+    private void clientGone(DecideCall call, Admission admission, CompletableFuture<TaskOutcome> ended) {
+        TaskOutcome gone = cancelled("the client went away");
+        if (registry.finish(call.taskId(), gone)) {
+            notices.send(call.taskId(), call.traceId(), CancelNotices.CLIENT_GONE);
+        }
+        ended.complete(gone);
+        admission.ended(gone);
+    }
+
+    private static TaskOutcome cancelled(String message) {
+        return TaskOutcome.failed(ErrorTranslation.cancelled(message));
+    }
+
+    private static CompletableFuture<TaskAnswer> done(TaskAnswer answer) {
+        return CompletableFuture.completedFuture(answer);
+    }
+}
