@@ -5,6 +5,7 @@ import io.beamline.ipc.router.decide.DecisionEngine;
 import io.beamline.ipc.router.policy.PolicyException;
 import io.beamline.ipc.router.policy.PolicyStore;
 import io.beamline.ipc.router.contract.DecideRequestParser;
+import io.beamline.ipc.router.service.RouterConfig;
 import io.beamline.ipc.router.service.RouterService;
 import io.beamline.ipc.router.stream.StreamSettings;
 import io.nats.client.Connection;

@@ -2,8 +2,6 @@ package io.beamline.ipc.router.fault;
 
 import io.beamline.ipc.router.contract.ContractError;
 import io.beamline.ipc.router.contract.DecideRequest;
-import io.beamline.ipc.router.policy.Policy;
-import io.beamline.ipc.router.policy.PolicyStore;
 import io.nats.client.impl.Headers;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -16,15 +14,21 @@ import java.util.Map;
  */
 public final class FaultInjector {
 
+    /** The faults a (tenant, policy) asks for, {@link FaultPlan#NONE} when none: the policies' business. */
+    @FunctionalInterface
+    public interface PolicyFaults {
+        FaultPlan of(String tenantId, String policyId);
+    }
+
     /** What a {@code malformed} fault replies: not JSON, so a gateway must treat it as a bad upstream reply. */
     static final byte[] MALFORMED_BODY = "<<beamline-router injected fault: malformed reply, not JSON>>"
             .getBytes(StandardCharsets.US_ASCII);
 
     private final boolean enabled;
-    private final PolicyStore policies;
+    private final PolicyFaults policies;
     private final FaultHeaders headers;
 
-    public FaultInjector(boolean enabled, PolicyStore policies, FaultHeaders headers) {
+    public FaultInjector(boolean enabled, PolicyFaults policies, FaultHeaders headers) {
         this.enabled = enabled;
         this.policies = policies;
         this.headers = headers;
@@ -42,8 +46,7 @@ public final class FaultInjector {
         if (!enabled) {
             return FaultPlan.NONE;
         }
-        FaultPlan fromPolicy = request == null ? FaultPlan.NONE
-                : policies.find(request.tenantId(), request.policyId()).map(Policy::faults).orElse(FaultPlan.NONE);
+        FaultPlan fromPolicy = request == null ? FaultPlan.NONE : policies.of(request.tenantId(), request.policyId());
         return headers.read(h).over(fromPolicy);
     }
 

@@ -1,10 +1,11 @@
 package io.beamline.ipc.router.service;
 
-import io.beamline.ipc.router.RouterConfig;
 import io.beamline.ipc.router.contract.DecideRequestParser;
 import io.beamline.ipc.router.decide.DecisionEngine;
 import io.beamline.ipc.router.fault.FaultHeaders;
 import io.beamline.ipc.router.fault.FaultInjector;
+import io.beamline.ipc.router.fault.FaultPlan;
+import io.beamline.ipc.router.policy.Policy;
 import io.beamline.ipc.router.stream.StreamPublisher;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -56,8 +57,8 @@ public final class RouterService implements AutoCloseable {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("router-scheduler-", 0).daemon(true).factory());
         scheduler.setRemoveOnCancelPolicy(true);
-        FaultInjector faults = new FaultInjector(config.faultsEnabled(), engine.policies(),
-                new FaultHeaders(parser.mapper()));
+        FaultInjector faults = new FaultInjector(config.faultsEnabled(), (tenant, policy) -> engine.policies()
+                .find(tenant, policy).map(Policy::faults).orElse(FaultPlan.NONE), new FaultHeaders(parser.mapper()));
         TaskStreams streams = new TaskStreams(new StreamPublisher(connection, scheduler, parser.mapper()),
                 engine.policies(), config.stream());
         // Our own dispatcher for decide, so that the status endpoint can read its real queue length.

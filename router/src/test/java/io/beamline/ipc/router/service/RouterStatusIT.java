@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.beamline.ipc.router.RouterConfig;
 import io.beamline.ipc.router.decide.DecisionEngine;
 import io.beamline.ipc.router.policy.PolicyStore;
 import io.beamline.ipc.testkit.NatsServerProcess;

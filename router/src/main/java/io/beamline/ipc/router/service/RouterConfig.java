@@ -1,6 +1,5 @@
-package io.beamline.ipc.router;
+package io.beamline.ipc.router.service;
 
-import io.beamline.ipc.router.service.Backpressure;
 import io.beamline.ipc.router.stream.StreamSettings;
 import java.nio.file.Path;
 import java.time.Duration;

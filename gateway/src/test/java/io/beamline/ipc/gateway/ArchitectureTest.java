@@ -1,0 +1,71 @@
+package io.beamline.ipc.gateway;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import io.beamline.ipc.testkit.PackageRules;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway's shape as docs/ARCHITECTURE.md states it: which capability may know which. Each rule names
+ * what it keeps apart; a new dependency that breaks one is a design change, to be made in the doc first.
+ */
+class ArchitectureTest {
+
+    private static final String ROOT = "io.beamline.ipc.gateway";
+    private static final JavaClasses CLASSES = PackageRules.mainClasses(ROOT);
+
+    private static String pkg(String name) {
+        return ROOT + "." + name + "..";
+    }
+
+    @Test
+    void noPackageCycles() {
+        PackageRules.assertNoPackageCycles(CLASSES, ROOT);
+    }
+
+    @Test
+    void onlyTheWiringKnowsEveryPart() {
+        PackageRules.assertRootIsOnlyTheWiring(CLASSES, ROOT);
+    }
+
+    @Test
+    void theSocketServerDoesNotKnowNatsNorTheRouterPath() {
+        noClasses().that().resideInAPackage(pkg("ipc")).should().dependOnClassesThat()
+                .resideInAnyPackage("io.nats..", pkg("routerclient"), pkg("resilience"), pkg("taskflow"))
+                .because("ipc speaks the protocol and hands tasks to a TaskService").check(CLASSES);
+    }
+
+    @Test
+    void gatesKnowNeitherNettyNorNats() {
+        noClasses().that().resideInAPackage(pkg("resilience")).should().dependOnClassesThat()
+                .resideInAnyPackage("io.netty..", "io.nats..", pkg("ipc"), pkg("taskflow"))
+                .because("a gate decides on a submit's tenant and caller, not on a socket or a transport")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theRouterClientKnowsNoSocketNorGate() {
+        noClasses().that().resideInAPackage(pkg("routerclient")).should().dependOnClassesThat()
+                .resideInAnyPackage("io.netty..", pkg("ipc"), pkg("resilience"), pkg("taskflow"))
+                .because("the Router path is a NATS client; gates wrap it from outside").check(CLASSES);
+    }
+
+    @Test
+    void theTaskVocabularyIsALeaf() {
+        noClasses().that().resideInAPackage(pkg("task")).should().dependOnClassesThat()
+                .resideInAnyPackage("io.netty..", "io.nats..", pkg("ipc"), pkg("routerclient"), pkg("resilience"),
+                        pkg("taskflow"), pkg("config"), pkg("observability"))
+                .because("every part speaks of tasks in these types; they depend on none of the parts")
+                .check(CLASSES);
+    }
+
+    @Test
+    void configAndObservabilityKnowNoPart() {
+        noClasses().that().resideInAnyPackage(pkg("config"), pkg("observability")).should().dependOnClassesThat()
+                .resideInAnyPackage(pkg("ipc"), pkg("routerclient"), pkg("resilience"), pkg("taskflow"),
+                        pkg("task"))
+                .because("each part brings its own meters (MeterBinder) and reads its own config record")
+                .check(CLASSES);
+    }
+}
