@@ -3,23 +3,37 @@ package io.beamline.ipc.gateway.config;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * One configuration key: its name, default, parser and the range it accepts.
+ * One configuration key: its name, default, and the kind of value it accepts.
  * The environment name is derived ({@code ipc.max_connections} → {@code BEAMLINE_IPC_MAX_CONNECTIONS});
  * The default may depend on the environment (the socket path does). {@code legacyEnv} lists the C gateway's names that are still honoured.
  *
- * @param parse turns the raw text into a value; throws {@link IllegalArgumentException} when the text is
- *              outside {@code allowed}
+ * @param kind the parser and the text of what it accepts; see {@link #allowed()} and {@link #parse()}
  */
-public record Setting<T>(String key, Function<Map<String, String>, String> defaultValue, String allowed,
-                         List<String> legacyEnv, String description, Function<String, T> parse) {
+public record Setting<T>(String key, Function<Map<String, String>, String> defaultValue, ValueKind<T> kind,
+                         List<String> legacyEnv, String description) {
 
-    /** A setting whose default does not depend on the environment. */
-    public static <T> Setting<T> of(String key, String defaultValue, String allowed, List<String> legacyEnv,
-                                    String description, Function<String, T> parse) {
-        return new Setting<>(key, env -> defaultValue, allowed, legacyEnv, description, parse);
+    public Setting {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("a setting needs a key");
+        }
+        Objects.requireNonNull(defaultValue, "defaultValue");
+        Objects.requireNonNull(kind, "kind");
+        legacyEnv = List.copyOf(legacyEnv);
+        Objects.requireNonNull(description, "description");
+    }
+
+    /** What the setting accepts, in words; comes from {@link #kind()}, so it says what {@link #parse()} does. */
+    public String allowed() {
+        return kind.allowed();
+    }
+
+    /** Turns the raw text into a value; throws {@link IllegalArgumentException} when the text is outside {@link #allowed()}. */
+    public Function<String, T> parse() {
+        return kind::parse;
     }
 
     /** Passwords and tokens are never printed (--print-config shows them as ****). */
