@@ -8,6 +8,9 @@ import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.MessageType;
 import io.beamline.ipc.testkit.LauncherProcess;
 import java.nio.file.Files;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The docs render the code's tables; this keeps the two from drifting apart. */
@@ -34,4 +37,32 @@ class DocsAgreeWithCodeTest {
             s.legacyEnv().forEach(name -> assertThat(row).contains("`" + name + "`"));
         }
     }
+
+    /** The doc words the allowed column its own way, but its ranges and URL schemes are the code's. */
+    @Test
+    void configurationDocStatesTheRangesAndSchemesTheCodeAllows() throws Exception {
+        String doc = Files.readString(LauncherProcess.repoRoot().resolve("docs/CONFIGURATION.md"));
+        for (Setting<?> s : GatewaySettings.ALL) {
+            String row = doc.lines().filter(l -> l.startsWith("| `" + s.key() + "` |")).findFirst().orElse("");
+            String[] cells = row.split("\\|");
+            assertThat(cells).as("row of %s", s.key()).hasSizeGreaterThan(3);
+            String allowed = cells[3];
+            Matcher m = RANGE_OR_SCHEME.matcher(s.allowed());
+            while (m.find()) {
+                assertThat(allowed).as("allowed column of %s, which in code is \"%s\"", s.key(), s.allowed())
+                        .contains(m.group());
+            }
+        }
+    }
+
+    @Test
+    void configurationDocListsTheSettingsInTheOrderOfPrintConfig() throws Exception {
+        String doc = Files.readString(LauncherProcess.repoRoot().resolve("docs/CONFIGURATION.md"));
+        List<String> rows = doc.lines().filter(l -> l.startsWith("| `"))
+                .map(l -> l.substring(3, l.indexOf('`', 3))).toList();
+        assertThat(rows).containsExactlyElementsOf(GatewaySettings.ALL.stream().map(Setting::key).toList());
+    }
+
+    /** "100..300000", "nats://" */
+    private static final Pattern RANGE_OR_SCHEME = Pattern.compile("-?\\d+\\.\\.-?\\d+|\\w+://");
 }
