@@ -59,6 +59,14 @@ public final class IpcServer implements AutoCloseable {
         this.connections = connections;
     }
 
+    /**
+     * One event loop per core unless configured (Netty's own default is two per core). A request costs the
+     * loop little, and the NATS dispatcher threads that complete the Router's replies need the cores too.
+     */
+    static int ioThreads(IpcConfig config) {
+        return config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+    }
+
     /** Like {@link #start(IpcConfig, TaskService, MeterRegistry)}, counting into a private registry. */
     public static IpcServer start(IpcConfig config, TaskService tasks) throws IOException, InterruptedException {
         return start(config, tasks, new SimpleMeterRegistry());
@@ -79,7 +87,7 @@ public final class IpcServer implements AutoCloseable {
         ChannelGroup connections = new DefaultChannelGroup("ipc-connections", GlobalEventExecutor.INSTANCE);
 
         SocketFile socketFile = SocketFile.prepare(config.socketPath());
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads(config),
                 new DefaultThreadFactory("ipc-io"), EpollIoHandler.newFactory());
         try {
             ServerBootstrap b = new ServerBootstrap()
