@@ -1,22 +1,11 @@
 package io.beamline.ipc.bench;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import io.beamline.ipc.testkit.PackageRules;
-import org.junit.jupiter.api.Test;
+import io.beamline.ipc.testkit.ModuleArchitecture;
 
 /** The shape of the benchmarks and the soak tool, kept by tests (docs/ARCHITECTURE.md). */
-class ArchitectureTest {
+class ArchitectureTest extends ModuleArchitecture {
 
-    private static final String ROOT = "io.beamline.ipc.bench";
-    private static final JavaClasses CLASSES = PackageRules.mainClasses(ROOT);
-
-    @Test
-    void noPackageCycles() {
-        PackageRules.assertNoPackageCycles(CLASSES, ROOT);
-    }
-
-    @Test
-    void nothingDependsOnTheRootPackage() {
-        PackageRules.assertRootIsOnlyTheWiring(CLASSES, ROOT);
+    ArchitectureTest() {
+        super("io.beamline.ipc.bench", true);
     }
 }

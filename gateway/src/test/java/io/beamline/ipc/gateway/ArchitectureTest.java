@@ -2,38 +2,28 @@ package io.beamline.ipc.gateway;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import io.beamline.ipc.testkit.PackageRules;
+import io.beamline.ipc.testkit.ModuleArchitecture;
 import org.junit.jupiter.api.Test;
 
 /**
  * The gateway's shape as docs/ARCHITECTURE.md states it: which capability may know which. Each rule names
  * what it keeps apart; a new dependency that breaks one is a design change, to be made in the doc first.
  */
-class ArchitectureTest {
+class ArchitectureTest extends ModuleArchitecture {
 
-    private static final String ROOT = "io.beamline.ipc.gateway";
-    private static final JavaClasses CLASSES = PackageRules.mainClasses(ROOT);
-
-    private static String pkg(String name) {
-        return ROOT + "." + name + "..";
+    ArchitectureTest() {
+        super("io.beamline.ipc.gateway", true);
     }
 
-    @Test
-    void noPackageCycles() {
-        PackageRules.assertNoPackageCycles(CLASSES, ROOT);
-    }
-
-    @Test
-    void onlyTheWiringKnowsEveryPart() {
-        PackageRules.assertRootIsOnlyTheWiring(CLASSES, ROOT);
+    private String pkg(String name) {
+        return root + "." + name + "..";
     }
 
     @Test
     void theSocketServerDoesNotKnowNatsNorTheRouterPath() {
         noClasses().that().resideInAPackage(pkg("ipc")).should().dependOnClassesThat()
                 .resideInAnyPackage("io.nats..", pkg("routerclient"), pkg("resilience"), pkg("taskflow"))
-                .because("ipc speaks the protocol and hands tasks to a TaskService").check(CLASSES);
+                .because("ipc speaks the protocol and hands tasks to a TaskService").check(classes);
     }
 
     @Test
@@ -41,14 +31,14 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage(pkg("resilience")).should().dependOnClassesThat()
                 .resideInAnyPackage("io.netty..", "io.nats..", pkg("ipc"), pkg("taskflow"))
                 .because("a gate decides on a submit's tenant and caller, not on a socket or a transport")
-                .check(CLASSES);
+                .check(classes);
     }
 
     @Test
     void theRouterClientKnowsNoSocketNorGate() {
         noClasses().that().resideInAPackage(pkg("routerclient")).should().dependOnClassesThat()
                 .resideInAnyPackage("io.netty..", pkg("ipc"), pkg("resilience"), pkg("taskflow"))
-                .because("the Router path is a NATS client; gates wrap it from outside").check(CLASSES);
+                .because("the Router path is a NATS client; gates wrap it from outside").check(classes);
     }
 
     @Test
@@ -57,7 +47,7 @@ class ArchitectureTest {
                 .resideInAnyPackage("io.netty..", "io.nats..", pkg("ipc"), pkg("routerclient"), pkg("resilience"),
                         pkg("taskflow"), pkg("config"), pkg("observability"))
                 .because("every part speaks of tasks in these types; they depend on none of the parts")
-                .check(CLASSES);
+                .check(classes);
     }
 
     @Test
@@ -66,6 +56,6 @@ class ArchitectureTest {
                 .resideInAnyPackage(pkg("ipc"), pkg("routerclient"), pkg("resilience"), pkg("taskflow"),
                         pkg("task"))
                 .because("each part brings its own meters (MeterBinder) and reads its own config record")
-                .check(CLASSES);
+                .check(classes);
     }
 }
