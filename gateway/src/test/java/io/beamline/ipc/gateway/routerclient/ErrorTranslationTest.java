@@ -1,6 +1,7 @@
 package io.beamline.ipc.gateway.routerclient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,13 +42,43 @@ class ErrorTranslationTest {
         assertThat(body.retryable()).isEqualTo(retryable);
         assertThat(body.router()).isEqualTo(sent);
         assertThat(body.message()).contains("Routing failed", "Policy not found in store");
-        assertThat(ErrorTranslation.ROUTER_ROWS).anySatisfy(r -> assertThat(r.trigger()).isEqualTo(routerCode));
+        assertThat(ErrorTranslation.ROUTER_ROWS).anySatisfy(r -> {
+            assertThat(r.trigger()).isEqualTo(routerCode);
+            assertThat(r.code().code()).isEqualTo(ipc.code());
+            assertThat(r.status()).isEqualTo(status);
+            assertThat(r.reason()).isEqualTo(routerCode);
+            assertThat(r.retryable()).isEqualTo(retryable);
+        });
     }
 
+    /** docs/PROTOCOL.md "Errors on the Router path", written out: trigger, IPC code, status, reason, retryable. */
     @Test
-    void everyRowOfTheTableIsCoveredAbove() {
-        assertThat(ErrorTranslation.ROUTER_ROWS).hasSize(12);
-        assertThat(ErrorTranslation.GATEWAY_ROWS).hasSize(7);
+    void theTableHoldsExactlyTheDocumentedRows() {
+        assertThat(ErrorTranslation.ROUTER_ROWS)
+                .extracting(r -> tuple(r.trigger(), r.code().code(), r.status(), r.reason(), r.retryable()))
+                .containsExactlyInAnyOrder(
+                        tuple("invalid_request", 4, 400, "invalid_request", false),
+                        tuple("unauthorized", 14, 401, "unauthorized", false),
+                        tuple("validator_blocked", 14, 403, "validator_blocked", false),
+                        tuple("policy_not_found", 11, 404, "policy_not_found", false),
+                        tuple("extension_not_found", 11, 404, "extension_not_found", false),
+                        tuple("rate_limit_exceeded", 9, 429, "rate_limit_exceeded", true),
+                        tuple("decision_failed", 14, 500, "decision_failed", false),
+                        tuple("internal", 14, 500, "internal", false),
+                        tuple("post_processor_failed", 14, 500, "post_processor_failed", false),
+                        tuple("extension_error", 14, 500, "extension_error", false),
+                        tuple("extension_unavailable", 7, 503, "extension_unavailable", true),
+                        tuple("extension_timeout", 5, 504, "extension_timeout", true));
+        assertThat(ErrorTranslation.GATEWAY_ROWS)
+                .extracting(r -> tuple(r.trigger(), r.code().code(), r.status(), r.reason(), r.retryable()))
+                .containsExactlyInAnyOrder(
+                        tuple("bad_router_reply", 15, 502, "bad_router_reply", false),
+                        tuple("no_responders", 7, 503, "no_responders", true),
+                        tuple("nats_unavailable", 7, 503, "nats_unavailable", true),
+                        tuple("nats_disconnected", 7, 503, "nats_disconnected", true),
+                        tuple("shutting_down", 7, 503, "shutting_down", true),
+                        tuple("timeout", 5, 504, "timeout", true),
+                        tuple("cancelled", 10, 499, "cancelled", false));
     }
 
     @Test
