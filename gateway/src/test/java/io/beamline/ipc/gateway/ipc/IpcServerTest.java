@@ -4,21 +4,30 @@ import static io.beamline.ipc.gateway.ipc.BadInputTest.assertError;
 import static io.beamline.ipc.gateway.ipc.BadInputTest.errorOf;
 import static io.beamline.ipc.testkit.RawIpcConnection.frame;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.IpcConfig;
 import io.beamline.ipc.gateway.config.UidAllowList;
+import io.beamline.ipc.gateway.task.Caller;
+import io.beamline.ipc.gateway.task.TaskService;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Frame;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.MessageType;
+import io.beamline.ipc.protocol.TaskRef;
 import io.beamline.ipc.testkit.RawIpcConnection;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,11 +61,55 @@ class IpcServerTest {
             assertThat(caps.path("message_types")).hasSize(12);
             assertThat(caps.path("gateway_version").asText()).isNotBlank();
             assertThat(caps.path("features").toString()).contains("pipelining", "peer_credentials");
-            JsonNode submit = caps.path("message_types").get(0);
-            assertThat(submit.path("name").asText()).isEqualTo("TASK_SUBMIT");
-            assertThat(submit.path("served").asBoolean()).as("the task service serves it").isTrue();
+            assertThat(servedByName(caps)).as("the task service is available: TASK_* are served, STREAM_* not yet")
+                    .containsEntry("TASK_SUBMIT", true).containsEntry("TASK_QUERY", true)
+                    .containsEntry("TASK_CANCEL", true).containsEntry("STREAM_SUBSCRIBE", false)
+                    .containsEntry("PING", true).containsEntry("CAPABILITIES", true);
             assertThat(caps.path("error_codes").findValuesAsText("reason")).contains("not_implemented", "overloaded");
         }
+    }
+
+    @Test
+    void capabilitiesSayTasksAreNotServedWhenTheTaskServiceIsUnavailable() throws Exception {
+        TaskService unavailable = new TaskService() {
+            @Override
+            public boolean available() {
+                return false;
+            }
+
+            @Override
+            public CompletableFuture<JsonNode> submit(ObjectNode payload, Caller caller) {
+                return CompletableFuture.failedFuture(new UnsupportedOperationException());
+            }
+
+            @Override
+            public CompletableFuture<JsonNode> query(TaskRef task) {
+                return CompletableFuture.failedFuture(new UnsupportedOperationException());
+            }
+
+            @Override
+            public CompletableFuture<JsonNode> cancel(TaskRef task) {
+                return CompletableFuture.failedFuture(new UnsupportedOperationException());
+            }
+        };
+        try (IpcServer s = TestServers.start(TestServers.config(dir), unavailable);
+             RawIpcConnection c = RawIpcConnection.open(s.socketPath())) {
+            c.send(Frame.of(MessageType.CAPABILITIES));
+            Frame f = c.read();
+            assertThat(f.type()).isEqualTo(MessageType.RESPONSE_OK);
+            JsonNode caps = Json.parseObject(f.payload());
+            assertThat(servedByName(caps))
+                    .containsEntry("TASK_SUBMIT", false).containsEntry("TASK_QUERY", false)
+                    .containsEntry("TASK_CANCEL", false).containsEntry("STREAM_SUBSCRIBE", false)
+                    .containsEntry("PING", true).containsEntry("CAPABILITIES", true);
+        }
+    }
+
+    /** CAPABILITIES' message_types as name -> served. */
+    private static Map<String, Boolean> servedByName(JsonNode caps) {
+        Map<String, Boolean> served = new HashMap<>();
+        caps.path("message_types").forEach(t -> served.put(t.path("name").asText(), t.path("served").asBoolean()));
+        return served;
     }
 
     @Test
@@ -155,17 +208,26 @@ class IpcServerTest {
     void aPeerWhoseUidIsNotAllowedIsToldWhyThenClosed() throws Exception {
         UidAllowList onlySomeoneElse = new UidAllowList(false, false, Set.of(54_321));
         IpcConfig cfg = new IpcConfig(dir.resolve("gw.sock"), 8, Frame.MAX_FRAME_BYTES, onlySomeoneElse, 1);
-        try (IpcServer s = TestServers.start(cfg);
+        ControllableTasks tasks = new ControllableTasks();
+        try (IpcServer s = TestServers.start(cfg, tasks);
              RawIpcConnection c = RawIpcConnection.open(s.socketPath())) {
             try {
-                c.send(Frame.of(MessageType.PING)); // must not be answered
-            } catch (java.io.UncheckedIOException alreadyClosed) {
-                // the gateway may close before this write: the error frame is still there to read
+                // Neither may be processed: the PING would be answered at once, the submit reach the task service.
+                c.send(Frame.of(MessageType.PING));
+                c.send(frame(MessageType.TASK_SUBMIT, "{\"task_type\":\"t\",\"payload\":{\"n\":1}}"));
+            } catch (UncheckedIOException alreadyClosed) {
+                // the gateway may close before these writes: the error frame is still there to read
             }
             JsonNode error = errorOf(c.read());
             assertThat(error.path("code").asInt()).isEqualTo(ErrorCode.PERMISSION_DENIED.code());
             assertThat(error.path("message").asText()).contains("uid " + ProcessHandleUid.current());
+            // The next read ends with the connection (EOF, or a reset for what the gateway left unread): no PONG,
+            // no other answer after the rejection.
+            Throwable next = catchThrowable(() -> c.read(Duration.ofSeconds(5)));
+            assertThat(next).as("no frame after the rejection").isInstanceOf(UncheckedIOException.class);
+            assertThat(next.getMessage()).as("closed, not merely silent").doesNotContain("no complete frame within");
             assertThat(c.awaitClosed(Duration.ofSeconds(5))).isTrue();
+            assertThat(tasks.submitted).as("nothing a denied peer sent reaches the task service").isEmpty();
         }
     }
 
