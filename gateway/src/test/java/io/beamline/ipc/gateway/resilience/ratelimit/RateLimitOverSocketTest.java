@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beamline.ipc.gateway.Gateway;
 import io.beamline.ipc.gateway.config.ConfigLoader;
-import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Frame;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.MessageType;
@@ -52,9 +51,16 @@ class RateLimitOverSocketTest {
                 answers.add(payload(f));
             }
 
-            // No Router listens: the two admitted submits fail on the Router path, not on the limit.
-            assertThat(answers.subList(0, 2)).allSatisfy(a ->
-                    assertThat(a.path("error").path("code").asInt()).isNotEqualTo(ErrorCode.RATE_LIMITED.code()));
+            // No Router listens: the two admitted submits went to NATS and nobody took them (docs/PROTOCOL.md:
+            // no_responders is 7 unavailable, 503, retryable), which is what an admitted submit gets here.
+            assertThat(answers.subList(0, 2)).allSatisfy(a -> {
+                assertThat(a.path("task_id").asText()).isNotBlank();
+                JsonNode e = a.path("error");
+                assertThat(e.path("code").asInt()).isEqualTo(7);
+                assertThat(e.path("status").asInt()).isEqualTo(503);
+                assertThat(e.path("reason").asText()).isEqualTo("no_responders");
+                assertThat(e.path("retryable").asBoolean()).isTrue();
+            });
             JsonNode limited = answers.get(2);
             assertThat(limited.path("task_id").asText()).isNotBlank();
             assertThat(limited.path("trace_id").asText()).matches("[0-9a-f]{32}");
