@@ -8,6 +8,7 @@ import io.beamline.ipc.gateway.config.RateLimitConfig.Rate;
 import io.beamline.ipc.gateway.task.Caller;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
+import io.beamline.ipc.testkit.MutableClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -37,7 +38,7 @@ class FleetRateLimitTest {
     private static final Caller ALICE = new Caller(10, 1000, 1000);
 
     private final String prefix = "beamline-test:ratelimit:" + UUID.randomUUID() + ":";
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = new MutableClock();
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     @AfterEach
@@ -59,7 +60,7 @@ class FleetRateLimitTest {
     private RateLimitGate gate(URI redis, Rate fleet, Rate uid, OnRedisFailure onFailure, Duration timeout) {
         RateLimitConfig off = RateLimitConfig.off();
         RateLimitGate g = RateLimitGate.create(new RateLimitConfig(Rate.UNLIMITED, uid, Map.of(), off.maxKeys(),
-                Optional.of(redis), prefix, timeout, onFailure, fleet), clock);
+                Optional.of(redis), prefix, timeout, onFailure, fleet), RateLimitGateTest.rateLimitClock(clock));
         closing.add(g);
         return g;
     }

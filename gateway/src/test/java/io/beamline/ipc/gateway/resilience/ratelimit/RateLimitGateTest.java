@@ -8,7 +8,9 @@ import io.beamline.ipc.gateway.task.Caller;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Json;
+import io.beamline.ipc.testkit.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,26 @@ class RateLimitGateTest {
     private static final Caller ALICE = new Caller(10, 1000, 1000);
     private static final Caller BOB = new Caller(11, 1001, 1001);
 
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = new MutableClock();
+
+    /** testkit's clock as the rate limits' clock: both its monotonic and its wall reading are the clock's instant. */
+    static RateLimitClock rateLimitClock(MutableClock clock) {
+        return new RateLimitClock() {
+            @Override
+            public long monotonicNanos() {
+                return nanos(clock.instant());
+            }
+
+            @Override
+            public long wallClockNanos() {
+                return nanos(clock.instant());
+            }
+
+            private static long nanos(Instant t) {
+                return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+            }
+        };
+    }
 
     private static RateLimitConfig limits(Rate tenant, Rate uid, Map<String, Rate> overrides, int maxKeys) {
         RateLimitConfig off = RateLimitConfig.off();
@@ -28,7 +49,7 @@ class RateLimitGateTest {
     }
 
     private RateLimitGate gate(Rate tenant, Rate uid) {
-        return RateLimitGate.create(limits(tenant, uid, Map.of(), 10_000), clock);
+        return RateLimitGate.create(limits(tenant, uid, Map.of(), 10_000), rateLimitClock(clock));
     }
 
     private static int admitted(RateLimitGate gate, String tenant, Caller caller, int tries) {
@@ -111,7 +132,7 @@ class RateLimitGateTest {
     @Test
     void overridesGiveATenantItsOwnRateAndBurstOrNoLimit() {
         RateLimitGate gate = RateLimitGate.create(limits(Rate.of(1, 1), Rate.UNLIMITED,
-                Map.of("acme", Rate.of(100, 50), "vip", Rate.UNLIMITED), 10_000), clock);
+                Map.of("acme", Rate.of(100, 50), "vip", Rate.UNLIMITED), 10_000), rateLimitClock(clock));
 
         assertThat(admitted(gate, "other", ALICE, 10)).isEqualTo(1);
         assertThat(admitted(gate, "acme", ALICE, 60)).isEqualTo(50);
@@ -125,7 +146,8 @@ class RateLimitGateTest {
 
     @Test
     void aFloodOfTenantNamesKeepsAtMostMaxKeysBuckets() {
-        RateLimitGate gate = RateLimitGate.create(limits(Rate.of(1, 1), Rate.UNLIMITED, Map.of(), 16), clock);
+        RateLimitGate gate = RateLimitGate.create(limits(Rate.of(1, 1), Rate.UNLIMITED, Map.of(), 16),
+                rateLimitClock(clock));
         for (int i = 0; i < 5_000; i++) {
             assertThat(gate.admit("tenant-" + i, ALICE)).isEmpty();
         }
@@ -134,7 +156,8 @@ class RateLimitGateTest {
 
     @Test
     void aBusyTenantKeepsItsBucketThroughAFloodOfOneOffNames() {
-        RateLimitGate gate = RateLimitGate.create(limits(Rate.of(1, 5), Rate.UNLIMITED, Map.of(), 16), clock);
+        RateLimitGate gate = RateLimitGate.create(limits(Rate.of(1, 5), Rate.UNLIMITED, Map.of(), 16),
+                rateLimitClock(clock));
         for (int round = 0; round < 50; round++) {
             gate.admit("busy", ALICE);
             for (int i = 0; i < 20; i++) {
@@ -164,7 +187,7 @@ class RateLimitGateTest {
 
     @Test
     void withoutLimitsEverythingPassesAndNothingIsKept() {
-        RateLimitGate gate = RateLimitGate.create(RateLimitConfig.off(), clock);
+        RateLimitGate gate = RateLimitGate.create(RateLimitConfig.off(), rateLimitClock(clock));
         assertThat(RateLimitConfig.off().enabled()).isFalse();
         assertThat(admitted(gate, "acme", ALICE, 10_000)).isEqualTo(10_000);
         assertThat(gate.trackedKeys(Limit.TENANT) + gate.trackedKeys(Limit.UID)).isZero();
