@@ -8,16 +8,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.IpcConfig;
 import io.beamline.ipc.gateway.config.UidAllowList;
-import io.beamline.ipc.gateway.task.Caller;
-import io.beamline.ipc.gateway.task.TaskService;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Frame;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.MessageType;
-import io.beamline.ipc.protocol.TaskRef;
 import io.beamline.ipc.testkit.RawIpcConnection;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -27,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,48 +55,12 @@ class IpcServerTest {
             assertThat(caps.path("max_frame_bytes").asInt()).isEqualTo(65_536);
             assertThat(caps.path("message_types")).hasSize(12);
             assertThat(caps.path("gateway_version").asText()).isNotBlank();
-            assertThat(caps.path("features").toString()).contains("pipelining", "peer_credentials");
-            assertThat(servedByName(caps)).as("the task service is available: TASK_* are served, STREAM_* not yet")
+            assertThat(caps.path("features").toString()).contains("pipelining", "peer_credentials", "tasks");
+            assertThat(servedByName(caps)).as("TASK_* are served, STREAM_* not yet")
                     .containsEntry("TASK_SUBMIT", true).containsEntry("TASK_QUERY", true)
                     .containsEntry("TASK_CANCEL", true).containsEntry("STREAM_SUBSCRIBE", false)
                     .containsEntry("PING", true).containsEntry("CAPABILITIES", true);
             assertThat(caps.path("error_codes").findValuesAsText("reason")).contains("not_implemented", "overloaded");
-        }
-    }
-
-    @Test
-    void capabilitiesSayTasksAreNotServedWhenTheTaskServiceIsUnavailable() throws Exception {
-        TaskService unavailable = new TaskService() {
-            @Override
-            public boolean available() {
-                return false;
-            }
-
-            @Override
-            public CompletableFuture<JsonNode> submit(ObjectNode payload, Caller caller) {
-                return CompletableFuture.failedFuture(new UnsupportedOperationException());
-            }
-
-            @Override
-            public CompletableFuture<JsonNode> query(TaskRef task) {
-                return CompletableFuture.failedFuture(new UnsupportedOperationException());
-            }
-
-            @Override
-            public CompletableFuture<JsonNode> cancel(TaskRef task) {
-                return CompletableFuture.failedFuture(new UnsupportedOperationException());
-            }
-        };
-        try (IpcServer s = TestServers.start(TestServers.config(dir), unavailable);
-             RawIpcConnection c = RawIpcConnection.open(s.socketPath())) {
-            c.send(Frame.of(MessageType.CAPABILITIES));
-            Frame f = c.read();
-            assertThat(f.type()).isEqualTo(MessageType.RESPONSE_OK);
-            JsonNode caps = Json.parseObject(f.payload());
-            assertThat(servedByName(caps))
-                    .containsEntry("TASK_SUBMIT", false).containsEntry("TASK_QUERY", false)
-                    .containsEntry("TASK_CANCEL", false).containsEntry("STREAM_SUBSCRIBE", false)
-                    .containsEntry("PING", true).containsEntry("CAPABILITIES", true);
         }
     }
 
