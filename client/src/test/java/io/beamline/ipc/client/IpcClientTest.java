@@ -363,7 +363,7 @@ class IpcClientTest {
         CompletableFuture<Duration> ping = client.ping();
         await().until(() -> gateway.received().size() == 1);
 
-        conn.sendBytesOneByOne(new byte[] {0, 0, 0, 6, 2, (byte) 0xF1}); // version 2
+        conn.sendBytesOneByOne(new byte[] {0, 0, 0, 6, 3, (byte) 0xF1}); // version 3: no such protocol
 
         assertThat(failureOf(ping)).isInstanceOf(IpcConnectionException.class).hasCauseInstanceOf(FrameException.class);
     }

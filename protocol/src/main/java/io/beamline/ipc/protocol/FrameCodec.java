@@ -3,7 +3,7 @@ package io.beamline.ipc.protocol;
 import java.nio.ByteBuffer;
 
 /**
- * Encodes and decodes v1 frames on {@link ByteBuffer}s. Header rules live in {@link #checkHeader} so that
+ * Encodes and decodes v1 and v2 frames on {@link ByteBuffer}s, frame by frame (one connection may mix them). Header rules live in {@link #checkHeader} so that
  * every decoder (this one, the gateway's Netty handler) rejects exactly the same inputs.
  */
 public final class FrameCodec {
@@ -34,14 +34,15 @@ public final class FrameCodec {
      * @throws FrameException (always fatal: the stream cannot be re-synchronised after a bad header)
      */
     public static void checkHeader(long declaredLength, int version, int maxFrameBytes) {
-        if (version != Frame.VERSION) {
+        if (version != Frame.V1 && version != Frame.V2) {
             throw new FrameException(ErrorCode.INVALID_VERSION,
-                    "unsupported protocol version " + version + "; supported: " + Frame.VERSION, true);
+                    "unsupported protocol version " + version + "; supported: 1, 2", true);
         }
-        if (declaredLength < Frame.HEADER_BYTES) {
+        int header = Frame.headerBytes(version);
+        if (declaredLength < header) {
             throw new FrameException(ErrorCode.INVALID_PAYLOAD,
-                    "declared frame length " + declaredLength + " is below the " + Frame.HEADER_BYTES
-                            + "-byte header", true);
+                    "declared frame length " + declaredLength + " is below the " + header + "-byte v" + version
+                            + " header", true);
         }
         if (declaredLength > maxFrameBytes) {
             throw new FrameException(ErrorCode.FRAME_TOO_LARGE,
@@ -57,7 +58,11 @@ public final class FrameCodec {
             throw new FrameException(ErrorCode.FRAME_TOO_LARGE,
                     "frame of " + length + " bytes exceeds the maximum of " + maxFrameBytes + " bytes", false);
         }
-        out.putInt(length).put((byte) Frame.VERSION).put((byte) frame.typeCode()).put(frame.payload());
+        out.putInt(length).put((byte) frame.version()).put((byte) frame.typeCode());
+        if (frame.version() == Frame.V2) {
+            out.putInt(frame.requestId());
+        }
+        out.put(frame.payload());
     }
 
     public byte[] encode(Frame frame) {
@@ -85,9 +90,11 @@ public final class FrameCodec {
             return null;
         }
         int type = in.get(start + 5) & 0xFF;
-        byte[] payload = new byte[(int) length - Frame.HEADER_BYTES];
-        in.position(start + Frame.HEADER_BYTES);
+        int header = Frame.headerBytes(version);
+        int requestId = version == Frame.V2 ? in.getInt(start + Frame.HEADER_BYTES) : 0;
+        byte[] payload = new byte[(int) length - header];
+        in.position(start + header);
         in.get(payload);
-        return new Frame(type, payload);
+        return new Frame(version, type, requestId, payload);
     }
 }

@@ -48,11 +48,15 @@ class FrameCodecTest {
 
     @Test
     void headerRulesGiveTheDocumentedCodes() {
-        assertThatThrownBy(() -> FrameCodec.checkHeader(6, 2, Frame.MAX_FRAME_BYTES))
+        assertThatThrownBy(() -> FrameCodec.checkHeader(6, 3, Frame.MAX_FRAME_BYTES))
                 .isInstanceOfSatisfying(FrameException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_VERSION);
                     assertThat(e.fatal()).isTrue();
                 });
+        assertThatThrownBy(() -> FrameCodec.checkHeader(9, 2, Frame.MAX_FRAME_BYTES))
+                .as("v2's header is 10 bytes")
+                .isInstanceOfSatisfying(FrameException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD));
         assertThatThrownBy(() -> FrameCodec.checkHeader(5, 1, Frame.MAX_FRAME_BYTES))
                 .isInstanceOfSatisfying(FrameException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD));
@@ -74,5 +78,43 @@ class FrameCodecTest {
         FrameCodec small = new FrameCodec(1024);
         assertThatThrownBy(() -> small.encode(Frame.of(MessageType.TASK_SUBMIT, new byte[2000])))
                 .isInstanceOf(FrameException.class);
+    }
+
+    @Test
+    void encodesTheV2HeaderExactly() {
+        // The example of docs/PROTOCOL.md: TASK_QUERY, request id 258 (0x00000102), payload {"task_id":"t1"}.
+        byte[] payload = "{\"task_id\":\"t1\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = codec.encode(Frame.v2(MessageType.TASK_QUERY, 258, payload));
+        assertThat(bytes).startsWith(0, 0, 0, 26, 2, 2, 0, 0, 1, 2).hasSize(26);
+        assertThat(codec.decode(ByteBuffer.wrap(bytes))).isEqualTo(Frame.v2(MessageType.TASK_QUERY, 258, payload));
+    }
+
+    @Test
+    void aRequestIdIsUnsigned32Bits() {
+        Frame f = Frame.v2(MessageType.PING, 0xFFFFFFFF, new byte[0]);
+        byte[] bytes = codec.encode(f);
+        assertThat(bytes).containsExactly(0, 0, 0, 10, 2, 0xF0, 0xFF, 0xFF, 0xFF, 0xFF);
+        assertThat(Integer.toUnsignedString(codec.decode(ByteBuffer.wrap(bytes)).requestId())).isEqualTo("4294967295");
+    }
+
+    @Test
+    void oneStreamMixesV1AndV2FramesAndAnIncompleteV2FrameWaits() {
+        ByteBuffer b = ByteBuffer.allocate(64);
+        b.put(codec.encode(Frame.v2(MessageType.PING, 7, new byte[0])));
+        b.put(codec.encode(Frame.of(MessageType.PING)));
+        byte[] partial = codec.encode(Frame.v2(MessageType.CAPABILITIES, 9, new byte[0]));
+        b.put(partial, 0, 8).flip();
+        assertThat(codec.decode(b)).isEqualTo(Frame.v2(MessageType.PING, 7, new byte[0]));
+        assertThat(codec.decode(b)).isEqualTo(Frame.of(MessageType.PING));
+        assertThat(codec.decode(b)).as("8 of 10 header bytes").isNull();
+        assertThat(b.remaining()).isEqualTo(8);
+    }
+
+    @Test
+    void anAnswerKeepsItsRequestsVersionAndId() {
+        Frame request = Frame.v2(MessageType.TASK_SUBMIT, 42, new byte[0]);
+        assertThat(request.answer(MessageType.RESPONSE_OK)).isEqualTo(Frame.v2(MessageType.RESPONSE_OK, 42, new byte[0]));
+        assertThat(Frame.of(MessageType.PONG).answering(request)).isEqualTo(Frame.v2(MessageType.PONG, 42, new byte[0]));
+        assertThat(Frame.of(MessageType.PONG).answering(Frame.of(MessageType.PING))).isEqualTo(Frame.of(MessageType.PONG));
     }
 }

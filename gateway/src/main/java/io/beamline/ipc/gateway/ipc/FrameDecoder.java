@@ -32,8 +32,9 @@ final class FrameDecoder extends ByteToMessageDecoder {
         }
         int start = in.readerIndex();
         long length = in.getUnsignedInt(start);
+        int version = in.getUnsignedByte(start + 4);
         try {
-            FrameCodec.checkHeader(length, in.getUnsignedByte(start + 4), maxFrameBytes);
+            FrameCodec.checkHeader(length, version, maxFrameBytes);
         } catch (FrameException e) {
             failed = true;
             in.skipBytes(in.readableBytes());
@@ -44,8 +45,10 @@ final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         int type = in.getUnsignedByte(start + 5);
-        byte[] payload = new byte[(int) length - Frame.HEADER_BYTES];
-        in.skipBytes(Frame.HEADER_BYTES).readBytes(payload);
-        out.add(new Frame(type, payload));
+        int header = Frame.headerBytes(version);
+        int requestId = version == Frame.V2 ? in.getInt(start + Frame.HEADER_BYTES) : 0;
+        byte[] payload = new byte[(int) length - header];
+        in.skipBytes(header).readBytes(payload);
+        out.add(new Frame(version, type, requestId, payload));
     }
 }

@@ -23,6 +23,10 @@ final class FrameEncoder extends MessageToByteEncoder<Frame> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
-        out.writeInt(frame.length()).writeByte(Frame.VERSION).writeByte(frame.typeCode()).writeBytes(frame.payload());
+        out.writeInt(frame.length()).writeByte(frame.version()).writeByte(frame.typeCode());
+        if (frame.version() == Frame.V2) {
+            out.writeInt(frame.requestId());
+        }
+        out.writeBytes(frame.payload());
     }
 }

@@ -23,8 +23,8 @@ final class GatewayCapabilities {
             types.add(new MessageTypeInfo(t.code(), t.name(), t.direction().name().toLowerCase(Locale.ROOT),
                     served(t)));
         }
-        List<String> features = List.of("pipelining", "peer_credentials", "error_details", "tasks");
-        return new Capabilities(List.of(Frame.VERSION), types, maxFrameBytes, features,
+        List<String> features = List.of("pipelining", "peer_credentials", "error_details", "tasks", "multiplexing");
+        return new Capabilities(List.of(Frame.V1, Frame.V2), types, maxFrameBytes, features,
                 Arrays.stream(ErrorCode.values()).map(ErrorCodeInfo::of).toList(), version());
     }
 

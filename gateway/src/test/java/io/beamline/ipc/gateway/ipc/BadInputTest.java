@@ -70,7 +70,7 @@ class BadInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0x00, 0x02, 0xFF})
+    @ValueSource(ints = {0x00, 0x03, 0xFF})
     void unsupportedVersionIsAnsweredWithCode1ThenClosed(int version) {
         try (RawIpcConnection c = RawIpcConnection.open(server.socketPath())) {
             c.send(rawFrame(6, version, MessageType.PING.code(), new byte[0]));

@@ -51,7 +51,7 @@ class IpcServerTest {
             Frame f = c.read();
             assertThat(f.type()).isEqualTo(MessageType.RESPONSE_OK);
             JsonNode caps = Json.parseObject(f.payload());
-            assertThat(caps.path("protocol_versions").toString()).isEqualTo("[1]");
+            assertThat(caps.path("protocol_versions").toString()).isEqualTo("[1,2]");
             assertThat(caps.path("max_frame_bytes").asInt()).isEqualTo(65_536);
             assertThat(caps.path("message_types")).hasSize(12);
             assertThat(caps.path("gateway_version").asText()).isNotBlank();

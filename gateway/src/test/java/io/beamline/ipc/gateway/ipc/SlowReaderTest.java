@@ -139,8 +139,10 @@ class SlowReaderTest {
             assertThat(pings.done()).as("the gateway stopped reading the client long before it sent everything")
                     .isFalse();
             assertThat(sent).isGreaterThan(10_000).isLessThan(frames);
+            // The read that crossed the mark, and at most one more that epoll had already begun on a busy machine
+            // (seen once at load 8: 104,142 bytes), are still answered: bounded, by a constant.
             assertThat(server.queuedOutboundBytes()).as("answers queued for the client that does not read")
-                    .isLessThanOrEqualTo(HIGH + ONE_READ);
+                    .isLessThanOrEqualTo(HIGH + 2 * ONE_READ);
 
             // Another client is served meanwhile (one event loop serves both), and the slow one is still not read:
             // after the first round trip the loop has finished whatever it had read of the slow client.

@@ -1,0 +1,57 @@
+package io.beamline.ipc.gateway.ipc;
+
+import io.beamline.ipc.protocol.Frame;
+import io.netty.channel.Channel;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The v2 requests in flight on one connection, by request id. Each is answered the moment it is ready,
+ * whatever came before it; an id is free again once its request is answered. Confined to the channel's
+ * event loop.
+ */
+final class MultiplexedRequests {
+
+    private final Map<Integer, Future<?>> inFlight = new HashMap<>();
+    private final Channel channel;
+    private final AtomicInteger unanswered;
+
+    /** @param unanswered requests read and not yet answered, over all connections (what a drain waits for) */
+    MultiplexedRequests(Channel channel, AtomicInteger unanswered) {
+        this.channel = channel;
+        this.unanswered = unanswered;
+    }
+
+    boolean inFlight(int requestId) {
+        return inFlight.containsKey(requestId);
+    }
+
+    /** A request whose answer comes later; {@code work} is cancelled if the peer goes away first. */
+    void started(int requestId, Future<?> work) {
+        if (inFlight.putIfAbsent(requestId, work) != null) {
+            throw new IllegalStateException("request id " + requestId + " is in flight already");
+        }
+        unanswered.incrementAndGet();
+    }
+
+    /** Writes the answer of a request {@link #started}; one no longer in flight (abandoned) is dropped. */
+    void answer(Frame answer) {
+        if (inFlight.remove(answer.requestId()) != null) {
+            unanswered.decrementAndGet();
+            channel.writeAndFlush(answer, channel.voidPromise());
+        }
+    }
+
+    int pending() {
+        return inFlight.size();
+    }
+
+    /** The peer is gone or the connection is closing: stop all unanswered work and forget it. */
+    void abandon() {
+        unanswered.addAndGet(-inFlight.size());
+        inFlight.values().forEach(work -> work.cancel(false));
+        inFlight.clear();
+    }
+}
