@@ -44,6 +44,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final IpcServer ipc;
     private final RouterClient router;
+    private final RoutedTasks routed;
     private final TaskRegistry tasks;
     private final GatewayMetrics metrics;
     private final AdminServer admin;
@@ -53,12 +54,13 @@ public final class Gateway implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Gateway(GatewayConfig config, IpcServer ipc, RouterClient router, TaskRegistry tasks,
+    private Gateway(GatewayConfig config, IpcServer ipc, RouterClient router, RoutedTasks routed, TaskRegistry tasks,
                     GatewayMetrics metrics, AdminServer admin, DrainGate drain, RouterBackpressure backpressure,
                     RateLimitGate rateLimits) {
         this.config = config;
         this.ipc = ipc;
         this.router = router;
+        this.routed = routed;
         this.tasks = tasks;
         this.metrics = metrics;
         this.admin = admin;
@@ -73,6 +75,7 @@ public final class Gateway implements AutoCloseable {
         DrainGate drain = new DrainGate();
         RouterClient router = RouterClient.start(config.nats());
         IpcServer ipc = null;
+        RoutedTasks routed = null;
         RouterBackpressure backpressure = null;
         RateLimitGate rateLimits = null;
         try {
@@ -92,8 +95,8 @@ public final class Gateway implements AutoCloseable {
             // in-flight cap (503 gateway_overloaded): the gates that hold something for a submit come last.
             SubmitGates gates = new SubmitGates(List.of(drain, rateLimits, backpressure, breaker, admission));
             backpressure.start();
-            ipc = IpcServer.start(config.ipc(), new RoutedTasks(router, config.router(), gates, tasks),
-                    metrics.meters());
+            routed = new RoutedTasks(router, config.router(), config.streams(), gates, tasks);
+            ipc = IpcServer.start(config.ipc(), config.streams(), routed, metrics.meters());
             metrics.bind(new IpcMetrics(ipc), new RouterMetrics(router), new TaskMetrics(tasks),
                     new RateLimitMetrics(rateLimits), new BreakerMetrics(breaker),
                     new BackpressureMetrics(backpressure), new AdmissionMetrics(admission));
@@ -104,7 +107,7 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("admin endpoint on http://127.0.0.1:{} (/metrics, /health/live, /health/ready)",
                         admin.port());
             }
-            return new Gateway(config, ipc, router, tasks, metrics, admin, drain, backpressure, rateLimits);
+            return new Gateway(config, ipc, router, routed, tasks, metrics, admin, drain, backpressure, rateLimits);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (backpressure != null) {
                 backpressure.close();
@@ -114,6 +117,9 @@ public final class Gateway implements AutoCloseable {
             }
             if (ipc != null) {
                 ipc.close();
+            }
+            if (routed != null) {
+                routed.close();
             }
             router.close();
             throw e;
@@ -194,6 +200,7 @@ public final class Gateway implements AutoCloseable {
             }
         } finally {
             try {
+                routed.close(); // streams still running end as cancelled, the Router told
                 backpressure.close();
                 rateLimits.close();
                 router.close();

@@ -70,7 +70,7 @@ class CliAgainstGatewayIT {
     void capsAsJsonForScripts() {
         try (LauncherProcess p = cli("--json", "caps")) {
             assertThat(p.awaitExit(WAIT)).as(p.stderr()).isZero();
-            assertThat(p.stdout()).contains("\"protocol_versions\":[1]", "\"max_frame_bytes\":4194304");
+            assertThat(p.stdout()).contains("\"protocol_versions\":[1,2]", "\"max_frame_bytes\":4194304");
         }
     }
 
@@ -101,7 +101,7 @@ class CliAgainstGatewayIT {
                         CompletableFuture<?> f = switch (i % 3) {
                             case 0 -> client.ping();
                             case 1 -> client.capabilities().thenAccept(c ->
-                                    assertThat(c.protocolVersions()).containsExactly(1));
+                                    assertThat(c.protocolVersions()).containsExactly(1, 2));
                             default -> client.query("t-" + i).handle((ok, e) -> {
                                 assertThat(e).hasCauseInstanceOf(IpcErrorException.class);
                                 assertThat(((IpcErrorException) e.getCause()).errorCode())

@@ -5,7 +5,7 @@ import static io.beamline.ipc.gateway.config.GatewaySettings.*;
 import java.time.Duration;
 
 /** The gateway's whole configuration, typed and validated. Built by {@link ConfigLoader}. */
-public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router, TasksConfig tasks,
+public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router, TasksConfig tasks, StreamsConfig streams,
                             AdminConfig admin, Duration drainTimeout, String logLevel,
                             RateLimitConfig rateLimit, BreakerConfig breaker, BackpressureConfig backpressure,
                             AdmissionConfig admission) {
@@ -31,6 +31,8 @@ public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router,
                         c.get(ROUTER_DEFAULT_TENANT), c.get(ROUTER_TENANT_BY_UID), c.get(ROUTER_DEFAULT_POLICY),
                         c.get(ROUTER_GET_DECISION_SUBJECT), c.get(ROUTER_CANCEL_SUBJECT)),
                 new TasksConfig(c.get(TASKS_REGISTRY_SIZE), Duration.ofMillis(c.get(TASKS_TTL_MS))),
+                new StreamsConfig(Duration.ofMillis(c.get(STREAMS_IDLE_TIMEOUT_MS)), c.get(STREAMS_MAX_BUFFERED_BYTES),
+                        c.get(STREAMS_REPLAY_BYTES), Duration.ofMillis(c.get(STREAMS_REPLAY_TTL_MS))),
                 new AdminConfig(c.get(ADMIN_ENABLED), c.get(ADMIN_PORT)),
                 Duration.ofMillis(c.get(DRAIN_TIMEOUT_MS)),
                 c.get(LOG_LEVEL),

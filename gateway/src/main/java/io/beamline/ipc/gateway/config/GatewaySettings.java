@@ -130,6 +130,21 @@ public final class GatewaySettings {
     public static final Setting<Integer> TASKS_TTL_MS = declare("tasks.ttl_ms", "600000",
             Parsers.intIn(1000, 86_400_000), "how long a finished task is remembered");
 
+    public static final Setting<Integer> STREAMS_IDLE_TIMEOUT_MS = declare("streams.idle_timeout_ms", "30000",
+            Parsers.intIn(100, 3_600_000),
+            "a stream with no message from the Router for this long ends with status timeout");
+
+    public static final Setting<Integer> STREAMS_MAX_BUFFERED_BYTES = declare("streams.max_buffered_bytes",
+            "1048576", Parsers.intIn(4096, 64 * 1024 * 1024),
+            "stream bytes waiting for one client that does not read; past it the stream ends with status overflow");
+
+    public static final Setting<Integer> STREAMS_REPLAY_BYTES = declare("streams.replay_bytes", "262144",
+            Parsers.intIn(0, 64 * 1024 * 1024),
+            "the latest chunks of each stream kept for STREAM_SUBSCRIBE from_seq (oldest dropped first)");
+
+    public static final Setting<Integer> STREAMS_REPLAY_TTL_MS = declare("streams.replay_ttl_ms", "60000",
+            Parsers.intIn(0, 86_400_000), "how long an ended stream can still be subscribed to and replayed");
+
     public static final Setting<Integer> DRAIN_TIMEOUT_MS = declare("shutdown.drain_timeout_ms", "10000",
             Parsers.intIn(0, 600_000), "on SIGTERM, how long in-flight requests may take before the gateway exits");
 

@@ -23,15 +23,16 @@ final class GatewayCapabilities {
             types.add(new MessageTypeInfo(t.code(), t.name(), t.direction().name().toLowerCase(Locale.ROOT),
                     served(t)));
         }
-        List<String> features = List.of("pipelining", "peer_credentials", "error_details", "tasks", "multiplexing");
+        List<String> features = List.of("pipelining", "peer_credentials", "error_details", "tasks", "multiplexing",
+                "streaming", "stream_resume");
         return new Capabilities(List.of(Frame.V1, Frame.V2), types, maxFrameBytes, features,
                 Arrays.stream(ErrorCode.values()).map(ErrorCodeInfo::of).toList(), version());
     }
 
     private static boolean served(MessageType t) {
         return switch (t) {
-            case PING, CAPABILITIES, PONG, RESPONSE_OK, RESPONSE_ERROR, TASK_SUBMIT, TASK_QUERY, TASK_CANCEL -> true;
-            default -> false;
+            case PING, CAPABILITIES, PONG, RESPONSE_OK, RESPONSE_ERROR, TASK_SUBMIT, TASK_QUERY, TASK_CANCEL,
+                 STREAM_SUBSCRIBE, STREAM_DATA, STREAM_COMPLETE, STREAM_ERROR -> true;
         };
     }
 

@@ -1,11 +1,18 @@
 package io.beamline.ipc.gateway.ipc;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.IpcConfig;
+import io.beamline.ipc.gateway.config.StreamsConfig;
+import io.beamline.ipc.gateway.task.TaskAnswer;
+import io.beamline.ipc.gateway.task.TaskStream;
 import io.beamline.ipc.gateway.task.Caller;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.ErrorResponse;
 import io.beamline.ipc.protocol.Frame;
+import io.beamline.ipc.protocol.Json;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
@@ -24,23 +31,30 @@ import org.slf4j.LoggerFactory;
 final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(IpcRequestHandler.class);
+    private static final ChannelFutureListener NOTHING = f -> { };
 
     private final RequestDispatcher dispatcher;
     private final AtomicInteger unanswered;
     private final int maxInFlight;
+    private final int maxStreamBuffered;
     private ResponseSequencer sequencer;
     private MultiplexedRequests multiplexed;
     private ReadGate readGate;
 
     IpcRequestHandler(RequestDispatcher dispatcher, AtomicInteger unanswered) {
-        this(dispatcher, unanswered, IpcConfig.DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION);
+        this(dispatcher, unanswered, IpcConfig.DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
+                StreamsConfig.DEFAULTS.maxBufferedBytes());
     }
 
-    /** @param maxInFlight unanswered requests beyond which this connection is not read until they drain */
-    IpcRequestHandler(RequestDispatcher dispatcher, AtomicInteger unanswered, int maxInFlight) {
+    /**
+     * @param maxInFlight       unanswered requests beyond which this connection is not read until they drain
+     * @param maxStreamBuffered stream bytes waiting for this client beyond which the stream overflows
+     */
+    IpcRequestHandler(RequestDispatcher dispatcher, AtomicInteger unanswered, int maxInFlight, int maxStreamBuffered) {
         this.dispatcher = dispatcher;
         this.unanswered = unanswered;
         this.maxInFlight = maxInFlight;
+        this.maxStreamBuffered = maxStreamBuffered;
     }
 
     @Override
@@ -71,13 +85,20 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
 
     private void inOrder(ChannelHandlerContext ctx, Frame request) {
         ResponseSequencer.Slot slot = sequencer.reserve();
-        CompletableFuture<Frame> answer = dispatcher.dispatch(request, caller(ctx));
-        if (answer.isDone()) {
-            sequencer.complete(slot, answer.join(), false);
-            return;
-        }
-        slot.attach(answer);
-        onLoop(ctx, answer, frame -> sequencer.complete(slot, frame, false));
+        CompletableFuture<Reply> work = dispatcher.dispatch(request, caller(ctx));
+        slot.onAbandon(() -> work.cancel(false));
+        onLoop(ctx, work, reply -> {
+            if (reply.stream() == null) {
+                sequencer.complete(slot, reply.frame(), false);
+                return;
+            }
+            sequencer.emit(slot, reply.frame(), null);
+            StreamWriter writer = new StreamWriter(request, reply.stream().stream(), ctx.executor(), maxStreamBuffered,
+                    (frame, written) -> written(() -> sequencer.emit(slot, frame, written)),
+                    frame -> written(() -> sequencer.complete(slot, frame, false)));
+            slot.onAbandon(() -> reply.stream().stream().detach(writer));
+            attach(ctx, reply.stream(), writer);
+        });
     }
 
     private void multiplexed(ChannelHandlerContext ctx, Frame request) {
@@ -90,28 +111,57 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
                             + " is still in flight on this connection"), ctx.voidPromise());
             return;
         }
-        CompletableFuture<Frame> work = dispatcher.dispatch(request, caller(ctx));
-        if (work.isDone()) {
-            ctx.writeAndFlush(work.join().answering(request), ctx.voidPromise());
+        CompletableFuture<Reply> work = dispatcher.dispatch(request, caller(ctx));
+        if (work.isDone() && work.join().stream() == null) {
+            ctx.writeAndFlush(work.join().frame().answering(request), ctx.voidPromise());
             return;
         }
-        multiplexed.started(id, work); // cancelling the dispatcher's future is what stops the task
-        onLoop(ctx, work.thenApply(frame -> frame.answering(request)), multiplexed::answer);
+        multiplexed.started(id, () -> work.cancel(false)); // cancelling the dispatcher's future stops the task
+        onLoop(ctx, work, reply -> {
+            Frame first = reply.frame().answering(request);
+            if (reply.stream() == null) {
+                multiplexed.answer(first);
+                return;
+            }
+            multiplexed.emit(first, NOTHING);
+            StreamWriter writer = new StreamWriter(request, reply.stream().stream(), ctx.executor(), maxStreamBuffered,
+                    (frame, written) -> written(() -> multiplexed.emit(frame, written)),
+                    frame -> written(() -> multiplexed.answer(frame)));
+            multiplexed.stopWith(id, () -> reply.stream().stream().detach(writer));
+            attach(ctx, reply.stream(), writer);
+        });
     }
 
-    /** Runs {@code write} with the answer on this channel's event loop, then re-decides reading. */
-    private void onLoop(ChannelHandlerContext ctx, CompletableFuture<Frame> answer, Consumer<Frame> write) {
-        answer.thenAccept(frame -> {
+    /**
+     * The stream's chunks and end go to {@code writer} from now on. A connection already gone leaves at once
+     * (a submit's stream is then cancelled); a replay no longer held ends with a STREAM_ERROR, never silently.
+     */
+    private static void attach(ChannelHandlerContext ctx, TaskAnswer.Streaming streaming, StreamWriter writer) {
+        TaskStream stream = streaming.stream();
+        var refused = stream.attach(streaming.fromSeq(), writer, streaming.owner());
+        if (refused.isPresent()) {
+            ObjectNode end = JsonNodeFactory.instance.objectNode().put("ok", false).put("task_id", stream.taskId())
+                    .put("status", "error").put("chunks", 0).put("bytes", 0);
+            end.set("error", Json.mapper().valueToTree(refused.get()));
+            writer.end(end);
+        } else if (!ctx.channel().isActive()) {
+            stream.detach(writer);
+        }
+    }
+
+    /** Runs {@code write} with the reply on this channel's event loop, then re-decides reading. */
+    private void onLoop(ChannelHandlerContext ctx, CompletableFuture<Reply> reply, Consumer<Reply> write) {
+        reply.thenAccept(r -> {
             if (ctx.executor().inEventLoop()) {
-                written(write, frame);
+                written(() -> write.accept(r));
             } else {
-                ctx.executor().execute(() -> written(write, frame));
+                ctx.executor().execute(() -> written(() -> write.accept(r)));
             }
         });
     }
 
-    private void written(Consumer<Frame> write, Frame frame) {
-        write.accept(frame);
+    private void written(Runnable write) {
+        write.run();
         readGate.update(pending());
     }
 

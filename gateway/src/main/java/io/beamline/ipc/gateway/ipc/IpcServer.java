@@ -1,6 +1,7 @@
 package io.beamline.ipc.gateway.ipc;
 
 import io.beamline.ipc.gateway.config.IpcConfig;
+import io.beamline.ipc.gateway.config.StreamsConfig;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -72,8 +73,14 @@ public final class IpcServer implements AutoCloseable {
         return start(config, tasks, new SimpleMeterRegistry());
     }
 
-    /** Binds and publishes the socket; returns once clients can connect. Answers are counted in {@code meters}. */
+    /** Like {@link #start(IpcConfig, StreamsConfig, TaskService, MeterRegistry)} with the default stream limits. */
     public static IpcServer start(IpcConfig config, TaskService tasks, MeterRegistry meters)
+            throws IOException, InterruptedException {
+        return start(config, StreamsConfig.DEFAULTS, tasks, meters);
+    }
+
+    /** Binds and publishes the socket; returns once clients can connect. Answers are counted in {@code meters}. */
+    public static IpcServer start(IpcConfig config, StreamsConfig streams, TaskService tasks, MeterRegistry meters)
             throws IOException, InterruptedException {
         if (!Epoll.isAvailable()) {
             throw new IOException("Netty epoll transport unavailable", Epoll.unavailabilityCause());
@@ -107,7 +114,7 @@ public final class IpcServer implements AutoCloseable {
                             p.addLast("limit", limiter);
                             p.addLast("decoder", new FrameDecoder(config.maxFrameBytes()));
                             p.addLast("requests", new IpcRequestHandler(dispatcher, unanswered,
-                                    config.maxInFlightPerConnection()));
+                                    config.maxInFlightPerConnection(), streams.maxBufferedBytes()));
                         }
                     });
             Channel server = b.bind(new DomainSocketAddress(socketFile.bindPath().toFile())).sync().channel();

@@ -2,9 +2,9 @@ package io.beamline.ipc.gateway.ipc;
 
 import io.beamline.ipc.protocol.Frame;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MultiplexedRequests {
 
-    private final Map<Integer, Future<?>> inFlight = new HashMap<>();
+    private final Map<Integer, Runnable> inFlight = new HashMap<>();
     private final Channel channel;
     private final AtomicInteger unanswered;
 
@@ -28,15 +28,27 @@ final class MultiplexedRequests {
         return inFlight.containsKey(requestId);
     }
 
-    /** A request whose answer comes later; {@code work} is cancelled if the peer goes away first. */
-    void started(int requestId, Future<?> work) {
-        if (inFlight.putIfAbsent(requestId, work) != null) {
+    /** A request whose answer comes later; {@code stop} stops its work if the peer goes away first. */
+    void started(int requestId, Runnable stop) {
+        if (inFlight.putIfAbsent(requestId, stop) != null) {
             throw new IllegalStateException("request id " + requestId + " is in flight already");
         }
         unanswered.incrementAndGet();
     }
 
-    /** Writes the answer of a request {@link #started}; one no longer in flight (abandoned) is dropped. */
+    /** A frame of a request still in flight (a stream's); {@code written} hears when it reached the socket. */
+    void emit(Frame frame, ChannelFutureListener written) {
+        if (inFlight.containsKey(frame.requestId())) {
+            channel.writeAndFlush(frame, channel.newPromise().addListener(written));
+        }
+    }
+
+    /** What stops the request's work from now on (a stream's, once its answer has started it). */
+    void stopWith(int requestId, Runnable stop) {
+        inFlight.replace(requestId, stop);
+    }
+
+    /** Writes the last frame of a request {@link #started}; one no longer in flight (abandoned) is dropped. */
     void answer(Frame answer) {
         if (inFlight.remove(answer.requestId()) != null) {
             unanswered.decrementAndGet();
@@ -51,7 +63,7 @@ final class MultiplexedRequests {
     /** The peer is gone or the connection is closing: stop all unanswered work and forget it. */
     void abandon() {
         unanswered.addAndGet(-inFlight.size());
-        inFlight.values().forEach(work -> work.cancel(false));
+        inFlight.values().forEach(Runnable::run);
         inFlight.clear();
     }
 }

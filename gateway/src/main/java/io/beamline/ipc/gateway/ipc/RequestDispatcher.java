@@ -35,7 +35,7 @@ final class RequestDispatcher {
         this.meters = meters;
     }
 
-    CompletableFuture<Frame> dispatch(Frame request, Caller caller) {
+    CompletableFuture<Reply> dispatch(Frame request, Caller caller) {
         CompletableFuture<TaskAnswer> work;
         try {
             MessageType type = request.type();
@@ -61,17 +61,20 @@ final class RequestDispatcher {
                 case TASK_CANCEL:
                     work = tasks.cancel(TaskRef.from(Json.parseObject(request.payload())));
                     break;
+                case STREAM_SUBSCRIBE:
+                    work = tasks.subscribe(Json.parseObject(request.payload()), caller);
+                    break;
                 default:
                     throw new ProtocolException(ErrorCode.NOT_IMPLEMENTED, type.name() + " is not served yet");
             }
         } catch (ProtocolException e) { // the frame's own bad input, answered as such
             return answered(request, e.code(), ErrorResponse.of(e.code(), e.getMessage()).toFrame());
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(internal(request, e));
+            return CompletableFuture.completedFuture(Reply.of(internal(request, e)));
         }
         // handle() alone would not pass the caller's cancel on to the task's own future: see below.
-        CompletableFuture<Frame> answer = work.handle((a, bug) -> bug == null ? toFrame(request, a)
-                : internal(request, bug));
+        CompletableFuture<Reply> answer = work.handle((a, bug) -> bug == null ? toReply(request, a)
+                : Reply.of(internal(request, bug)));
         answer.whenComplete((f, e) -> {
             if (e instanceof CancellationException) {
                 work.cancel(false);
@@ -80,17 +83,18 @@ final class RequestDispatcher {
         return answer;
     }
 
-    private Frame toFrame(Frame request, TaskAnswer answer) {
+    private Reply toReply(Frame request, TaskAnswer answer) {
         count(request, switch (answer) {
             case TaskAnswer.Ok ok -> ErrorCode.OK;
+            case TaskAnswer.Streaming s -> ErrorCode.OK;
             case TaskAnswer.Error e -> e.response().error().errorCode();
         });
-        return answer.toFrame();
+        return new Reply(answer.toFrame(), answer instanceof TaskAnswer.Streaming s ? s : null);
     }
 
-    private CompletableFuture<Frame> answered(Frame request, ErrorCode outcome, Frame answer) {
+    private CompletableFuture<Reply> answered(Frame request, ErrorCode outcome, Frame answer) {
         count(request, outcome);
-        return CompletableFuture.completedFuture(answer);
+        return CompletableFuture.completedFuture(Reply.of(answer));
     }
 
     /** Answers by request type and outcome: {@code ipc_answers_total{type="TASK_SUBMIT",outcome="timeout"}}. */

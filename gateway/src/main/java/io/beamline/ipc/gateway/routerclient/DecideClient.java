@@ -5,12 +5,16 @@ import io.beamline.ipc.gateway.task.TaskOutcome;
 import io.beamline.ipc.protocol.Json;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Asks the Router's decide service for one mapped submit. The outcome is the decision, the Router's error
  * through the translation table, or why no reply came; cancelling the future frees the request.
  */
 public final class DecideClient {
+
+    /** The Router's stream subjects (reference Router, router/README.md "Streaming"). */
+    static final String STREAM_SUBJECT_PREFIX = "beamline.router.v1.stream";
 
     private final RouterClient router;
     private final RouterConfig config;
@@ -23,6 +27,15 @@ public final class DecideClient {
     public CompletableFuture<TaskOutcome> ask(DecideCall call) {
         return router.request(config.subject(), call.headers(), Json.write(call.request()), deadline(call),
                 RouterReply::toOutcome);
+    }
+
+    /**
+     * Asks decide for a streaming submit: the stream's subscription comes first, on the same connection;
+     * {@code onStream} hears every stream message in order.
+     */
+    public RouterClient.StreamingRequest<TaskOutcome> askStreaming(DecideCall call, Consumer<StreamEvent> onStream) {
+        return router.requestWithStream(config.subject(), call.headers(), Json.write(call.request()), deadline(call),
+                RouterReply::toOutcome, call.streamSubject(STREAM_SUBJECT_PREFIX), onStream);
     }
 
     /** The client's own deadline_ms, capped by router.max_timeout_ms; else router.timeout_ms. */

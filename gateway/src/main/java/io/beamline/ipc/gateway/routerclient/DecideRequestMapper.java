@@ -49,9 +49,7 @@ public final class DecideRequestMapper {
     /** @param tenantIfAbsent the tenant of a submit that names none (the caller's, or the configured default) */
     public DecideCall map(ObjectNode submit, String tenantIfAbsent) {
         optionalBoolean(submit, "stream");
-        if (submit.path("stream").asBoolean(false)) {
-            throw new ProtocolException(ErrorCode.NOT_IMPLEMENTED, "stream: true is not served yet; submit without it");
-        }
+        boolean stream = submit.path("stream").asBoolean(false);
         String taskType = taskType(submit);
         ObjectNode payload = submit.hasNonNull("payload") ? object(submit, "payload").orElseThrow() : legacyPayload(submit);
         String taskId = text(submit, "task_id", MAX_ID_LENGTH).orElseGet(() -> UUID.randomUUID().toString());
@@ -69,6 +67,9 @@ public final class DecideRequestMapper {
         ObjectNode task = JsonNodeFactory.instance.objectNode();
         task.put("type", taskType);
         task.set("payload", padded(payload));
+        if (stream) {
+            task.put("stream", true); // the Router streams the output after its reply
+        }
         ObjectNode request = JsonNodeFactory.instance.objectNode();
         request.put("version", "1");
         request.put("request_id", taskId);
@@ -86,7 +87,7 @@ public final class DecideRequestMapper {
         headers.put("version", "1");
         headers.put("traceparent", span.traceparent());
         headers.put("request_id", taskId);
-        return new DecideCall(taskId, span.traceId(), tenant, request, Map.copyOf(headers), deadline);
+        return new DecideCall(taskId, span.traceId(), tenant, request, Map.copyOf(headers), deadline, stream);
     }
 
     private static String taskType(ObjectNode submit) {

@@ -6,6 +6,8 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
 import io.nats.client.ErrorListener;
 import io.nats.client.Message;
+import io.nats.client.MessageHandler;
+import io.nats.client.Subscription;
 import io.nats.client.Nats;
 import io.nats.client.NUID;
 import java.time.Duration;
@@ -47,6 +49,7 @@ public final class NatsPool implements AutoCloseable {
         private final String inboxPrefix = "_INBOX.gw." + NUID.nextGlobal() + ".";
         private volatile Connection connection;
         private volatile Dispatcher replies;
+        private volatile Dispatcher streams;
         private final AtomicLong reconnects = new AtomicLong();
 
         private Member(int index) {
@@ -65,6 +68,38 @@ public final class NatsPool implements AutoCloseable {
         public boolean usable() {
             Connection c = connection;
             return c != null && replies != null && c.getStatus() == Connection.Status.CONNECTED;
+        }
+
+        /**
+         * Subscribes {@code handler} to {@code subject} on this connection. Messages of one subscription arrive
+         * in order on this member's stream dispatcher thread. Throws IllegalStateException when not connected.
+         */
+        Subscription subscribe(String subject, MessageHandler handler) {
+            Connection c = connection;
+            if (c == null) {
+                throw new IllegalStateException("not connected yet");
+            }
+            Dispatcher d = streams;
+            if (d == null) {
+                synchronized (this) {
+                    if (streams == null) {
+                        streams = c.createDispatcher();
+                    }
+                    d = streams;
+                }
+            }
+            return d.subscribe(subject, handler);
+        }
+
+        void unsubscribe(Subscription subscription) {
+            Dispatcher d = streams;
+            if (d != null && subscription.isActive()) {
+                try {
+                    d.unsubscribe(subscription);
+                } catch (IllegalStateException e) {
+                    LOG.debug("unsubscribing {} on a closed connection: {}", subscription.getSubject(), e.getMessage());
+                }
+            }
         }
 
         /** Sends on this connection; throws IllegalStateException when it is not connected. */

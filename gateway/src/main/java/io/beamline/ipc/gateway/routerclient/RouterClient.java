@@ -5,6 +5,7 @@ import io.beamline.ipc.gateway.routerclient.RouterResponse.Kind;
 import io.beamline.ipc.gateway.routerclient.RouterResponse.NoReply;
 import io.beamline.ipc.gateway.routerclient.RouterResponse.Reply;
 import io.nats.client.Message;
+import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +80,11 @@ public final class RouterClient implements NatsPool.Events, AutoCloseable {
         if (member == null) {
             return CompletableFuture.completedFuture(UNAVAILABLE);
         }
+        return send(member, subject, headers, body, deadline);
+    }
+
+    private CompletableFuture<RouterResponse> send(NatsPool.Member member, String subject, Map<String, String> headers,
+                                                   byte[] body, Duration deadline) {
         CompletableFuture<RouterResponse> reply = new CompletableFuture<>();
         String inbox = member.inboxPrefix() + Long.toString(tokens.incrementAndGet(), 36);
         Pending p = new Pending(member, reply);
@@ -112,7 +119,12 @@ public final class RouterClient implements NatsPool.Events, AutoCloseable {
      */
     public <T> CompletableFuture<T> request(String subject, Map<String, String> headers, byte[] body,
                                             Duration deadline, Function<RouterResponse, T> read) {
-        CompletableFuture<RouterResponse> sent = request(subject, headers, body, deadline);
+        return reading(request(subject, headers, body, deadline), read);
+    }
+
+    /** {@code read} applied to the response; cancelling the result cancels the request. */
+    private static <T> CompletableFuture<T> reading(CompletableFuture<RouterResponse> sent,
+                                                    Function<RouterResponse, T> read) {
         CompletableFuture<T> result = sent.thenApply(read);
         result.whenComplete((r, e) -> {
             if (e instanceof CancellationException) {
@@ -120,6 +132,43 @@ public final class RouterClient implements NatsPool.Events, AutoCloseable {
             }
         });
         return result;
+    }
+
+    /**
+     * A request whose reply is followed by messages on {@code streamSubject}: subscribes to it first, on the
+     * connection the request then goes out on, so the server has the subscription before the Router can
+     * publish. The caller ends the subscription with {@link RouterSubscription#close()} on every end.
+     */
+    public <T> StreamingRequest<T> requestWithStream(String subject, Map<String, String> headers, byte[] body,
+                                                     Duration deadline, Function<RouterResponse, T> read,
+                                                     String streamSubject, Consumer<StreamEvent> onStream) {
+        NatsPool.Member member = closed ? null : pool.pick().orElse(null);
+        if (member == null) {
+            return new StreamingRequest<>(CompletableFuture.completedFuture(read.apply(closed ? SHUTTING_DOWN
+                    : UNAVAILABLE)), RouterSubscription.NONE);
+        }
+        Subscription subscription;
+        try {
+            subscription = member.subscribe(streamSubject, message -> onStream.accept(StreamEvent.read(message)));
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return new StreamingRequest<>(CompletableFuture.completedFuture(read.apply(UNAVAILABLE)),
+                    RouterSubscription.NONE);
+        }
+        return new StreamingRequest<>(reading(send(member, subject, headers, body, deadline), read),
+                () -> member.unsubscribe(subscription));
+    }
+
+    /** A streaming request's reply and its stream subscription. */
+    public record StreamingRequest<T>(CompletableFuture<T> reply, RouterSubscription subscription) {
+    }
+
+    /** Ends a stream subscription; idempotent. */
+    @FunctionalInterface
+    public interface RouterSubscription extends AutoCloseable {
+        RouterSubscription NONE = () -> { };
+
+        @Override
+        void close();
     }
 
     /** Fire-and-forget (the cancel notice). @return whether it was handed to a connected NATS connection */

@@ -20,6 +20,14 @@ public sealed interface TaskAnswer {
     record Error(ErrorResponse response) implements TaskAnswer {
     }
 
+    /**
+     * RESPONSE_OK, then the task's stream: its chunks from {@code fromSeq} and one terminal frame follow.
+     *
+     * @param owner the submit itself (its connection leaving cancels the stream), not a STREAM_SUBSCRIBE
+     */
+    record Streaming(ObjectNode payload, TaskStream stream, long fromSeq, boolean owner) implements TaskAnswer {
+    }
+
     /** A submit's answer: {@code {"ok":true,"task_id","trace_id","decision"}} or the error with both ids. */
     static TaskAnswer of(String taskId, String traceId, TaskOutcome outcome) {
         return switch (outcome) {
@@ -40,6 +48,7 @@ public sealed interface TaskAnswer {
     default Frame toFrame() {
         return switch (this) {
             case Ok ok -> Frame.of(MessageType.RESPONSE_OK, Json.write(ok.payload()));
+            case Streaming s -> Frame.of(MessageType.RESPONSE_OK, Json.write(s.payload()));
             case Error e -> e.response().toFrame();
         };
     }

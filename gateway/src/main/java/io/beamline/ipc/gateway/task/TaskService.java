@@ -16,4 +16,7 @@ public interface TaskService {
     CompletableFuture<TaskAnswer> query(TaskRef task);
 
     CompletableFuture<TaskAnswer> cancel(TaskRef task);
+
+    /** STREAM_SUBSCRIBE {@code {"task_id","from_seq"?}}: a stream of a task the same uid submitted. */
+    CompletableFuture<TaskAnswer> subscribe(ObjectNode payload, Caller caller);
 }

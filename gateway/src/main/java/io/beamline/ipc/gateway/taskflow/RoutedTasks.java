@@ -2,6 +2,7 @@ package io.beamline.ipc.gateway.taskflow;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.RouterConfig;
+import io.beamline.ipc.gateway.config.StreamsConfig;
 import io.beamline.ipc.gateway.resilience.SubmitGates;
 import io.beamline.ipc.gateway.routerclient.CancelNotices;
 import io.beamline.ipc.gateway.routerclient.DecideClient;
@@ -14,18 +15,31 @@ import io.beamline.ipc.gateway.task.TaskService;
 import io.beamline.ipc.protocol.TaskRef;
 import java.util.concurrent.CompletableFuture;
 
-/** Tasks served by the Router: each request type is its own flow ({@link SubmitTask}, {@link QueryTask}, {@link CancelTask}). */
-public final class RoutedTasks implements TaskService {
+/**
+ * Tasks served by the Router: each request type is its own flow ({@link SubmitTask}, {@link QueryTask},
+ * {@link CancelTask}, {@link SubscribeStream}).
+ */
+public final class RoutedTasks implements TaskService, AutoCloseable {
 
     private final SubmitTask submit;
     private final QueryTask query;
     private final CancelTask cancel;
+    private final SubscribeStream subscribe;
+    private final StreamRegistry streams;
 
-    public RoutedTasks(RouterClient router, RouterConfig config, SubmitGates gates, TaskRegistry registry) {
+    public RoutedTasks(RouterClient router, RouterConfig config, StreamsConfig streamsConfig, SubmitGates gates,
+                       TaskRegistry registry) {
         CancelNotices notices = new CancelNotices(router, config);
-        this.submit = new SubmitTask(config, gates, registry, new DecideClient(router, config), notices);
+        this.streams = new StreamRegistry(streamsConfig, notices);
+        this.submit = new SubmitTask(config, gates, registry, new DecideClient(router, config), notices, streams);
         this.query = new QueryTask(registry, new DecisionLookup(router, config));
-        this.cancel = new CancelTask(registry, notices);
+        this.cancel = new CancelTask(registry, notices, streams);
+        this.subscribe = new SubscribeStream(streams);
+    }
+
+    /** Streams held now, running or kept for replay. */
+    public int streams() {
+        return streams.size();
     }
 
     @Override
@@ -41,5 +55,16 @@ public final class RoutedTasks implements TaskService {
     @Override
     public CompletableFuture<TaskAnswer> cancel(TaskRef task) {
         return cancel.cancel(task);
+    }
+
+    @Override
+    public CompletableFuture<TaskAnswer> subscribe(ObjectNode payload, Caller caller) {
+        return subscribe.subscribe(payload, caller);
+    }
+
+    /** Running streams end ({@code cancelled}); the stream timers stop. */
+    @Override
+    public void close() {
+        streams.close();
     }
 }

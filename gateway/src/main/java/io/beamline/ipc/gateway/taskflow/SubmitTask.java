@@ -33,15 +33,17 @@ final class SubmitTask {
     private final TaskRegistry registry;
     private final DecideClient decide;
     private final CancelNotices notices;
+    private final StreamRegistry streams;
 
     SubmitTask(RouterConfig config, SubmitGates gates, TaskRegistry registry, DecideClient decide,
-               CancelNotices notices) {
+               CancelNotices notices, StreamRegistry streams) {
         this.mapper = new DecideRequestMapper(config.defaultTenant(), config.defaultPolicy());
         this.config = config;
         this.gates = gates;
         this.registry = registry;
         this.decide = decide;
         this.notices = notices;
+        this.streams = streams;
     }
 
     CompletableFuture<TaskAnswer> submit(ObjectNode payload, Caller caller) {
@@ -68,16 +70,27 @@ final class SubmitTask {
                         "too many tasks in flight; retry later");
             }));
         }
-        CompletableFuture<TaskOutcome> reply = decide.ask(call);
+        RoutedStream stream = call.stream() ? streams.open(call.taskId(), call.traceId(), caller.uid()) : null;
+        CompletableFuture<TaskOutcome> reply = ask(call, stream);
         reply.thenAccept(ended::complete);
         ended.thenRun(() -> reply.cancel(false)); // ended by a cancel: stop waiting for the Router
-        CompletableFuture<TaskAnswer> answer = ended.thenApply(outcome -> settle(call, admission, outcome));
+        CompletableFuture<TaskAnswer> answer = ended.thenApply(outcome -> settle(call, admission, outcome, stream));
         answer.whenComplete((a, e) -> {
             if (e instanceof CancellationException) {
-                clientGone(call, admission, ended);
+                clientGone(call, admission, ended, stream);
             }
         });
         return answer;
+    }
+
+    /** A streaming submit subscribes to its stream before decide goes out, on the same connection. */
+    private CompletableFuture<TaskOutcome> ask(DecideCall call, RoutedStream stream) {
+        if (stream == null) {
+            return decide.ask(call);
+        }
+        var request = decide.askStreaming(call, stream::onEvent);
+        stream.subscribed(request.subscription());
+        return request.reply();
     }
 
     /**
@@ -85,24 +98,37 @@ final class SubmitTask {
      * a client that sends its next request the moment it has this answer finds the breaker and the in-flight
      * count up to date. A task cancelled first stays cancelled, whatever the Router said after.
      */
-    private TaskAnswer settle(DecideCall call, Admission admission, TaskOutcome outcome) {
+    private TaskAnswer settle(DecideCall call, Admission admission, TaskOutcome outcome, RoutedStream stream) {
         TaskOutcome recorded = registry.finish(call.taskId(), outcome) ? outcome
                 : registry.get(call.taskId()).flatMap(TaskSnapshot::outcome).orElse(outcome);
         admission.ended(recorded);
-        return TaskAnswer.of(call.taskId(), call.traceId(), recorded);
+        TaskAnswer answer = TaskAnswer.of(call.taskId(), call.traceId(), recorded);
+        if (stream == null) {
+            return answer;
+        }
+        if (answer instanceof TaskAnswer.Ok ok) {
+            stream.started();
+            return new TaskAnswer.Streaming(ok.payload(), stream, 1, true);
+        }
+        stream.abandonBeforeStart(); // no decision, no stream
+        return answer;
     }
 
     /**
      * The client went away (its answer was cancelled, so {@link #settle} will not run): stop waiting for the
      * Router, free everything, and tell the Router, which may drop work held for it.
      */
-    private void clientGone(DecideCall call, Admission admission, CompletableFuture<TaskOutcome> ended) {
+    private void clientGone(DecideCall call, Admission admission, CompletableFuture<TaskOutcome> ended,
+                            RoutedStream stream) {
         TaskOutcome gone = cancelled("the client went away");
         if (registry.finish(call.taskId(), gone)) {
             notices.send(call.taskId(), call.traceId(), CancelNotices.CLIENT_GONE);
         }
         ended.complete(gone);
         admission.ended(gone);
+        if (stream != null) {
+            stream.abandonBeforeStart();
+        }
     }
 
     private static TaskOutcome cancelled(String message) {

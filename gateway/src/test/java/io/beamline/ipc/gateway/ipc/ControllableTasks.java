@@ -48,6 +48,11 @@ final class ControllableTasks implements TaskService {
         return notServed();
     }
 
+    @Override
+    public CompletableFuture<TaskAnswer> subscribe(ObjectNode payload, Caller caller) {
+        return notServed();
+    }
+
     private static CompletableFuture<TaskAnswer> notServed() {
         return CompletableFuture.completedFuture(
                 new TaskAnswer.Error(ErrorResponse.of(ErrorCode.NOT_IMPLEMENTED, "not served by this test")));

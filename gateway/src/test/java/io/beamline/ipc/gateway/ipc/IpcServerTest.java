@@ -55,10 +55,11 @@ class IpcServerTest {
             assertThat(caps.path("max_frame_bytes").asInt()).isEqualTo(65_536);
             assertThat(caps.path("message_types")).hasSize(12);
             assertThat(caps.path("gateway_version").asText()).isNotBlank();
-            assertThat(caps.path("features").toString()).contains("pipelining", "peer_credentials", "tasks");
-            assertThat(servedByName(caps)).as("TASK_* are served, STREAM_* not yet")
+            assertThat(caps.path("features").toString()).contains("pipelining", "peer_credentials", "tasks",
+                    "multiplexing", "streaming", "stream_resume");
+            assertThat(servedByName(caps)).as("every type is served")
                     .containsEntry("TASK_SUBMIT", true).containsEntry("TASK_QUERY", true)
-                    .containsEntry("TASK_CANCEL", true).containsEntry("STREAM_SUBSCRIBE", false)
+                    .containsEntry("TASK_CANCEL", true).containsEntry("STREAM_SUBSCRIBE", true)
                     .containsEntry("PING", true).containsEntry("CAPABILITIES", true);
             assertThat(caps.path("error_codes").findValuesAsText("reason")).contains("not_implemented", "overloaded");
         }
@@ -72,7 +73,7 @@ class IpcServerTest {
     }
 
     @Test
-    void streamSubscribeGetsADocumentedNotImplementedError() throws Exception {
+    void streamSubscribeIsHandedToTheTaskService() throws Exception {
         try (IpcServer s = TestServers.start(TestServers.config(dir));
              RawIpcConnection c = RawIpcConnection.open(s.socketPath())) {
             c.send(frame(MessageType.STREAM_SUBSCRIBE, "{}"));

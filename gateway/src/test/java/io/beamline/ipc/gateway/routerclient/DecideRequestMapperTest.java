@@ -137,9 +137,15 @@ class DecideRequestMapperTest {
     }
 
     @Test
-    void streamingIsNotServedYet() {
-        assertThatThrownBy(() -> mapper.map(json("{\"task_type\":\"t\",\"payload\":{},\"stream\":true}")))
-                .isInstanceOfSatisfying(ProtocolException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_IMPLEMENTED));
+    void aStreamingSubmitAsksTheRouterToStreamOnItsTasksSubject() {
+        DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{},\"task_id\":\"t-9\",\"stream\":true}"));
+        assertThat(call.stream()).isTrue();
+        assertThat(call.request().path("task").path("stream").asBoolean()).isTrue();
+        assertThat(call.streamSubject("beamline.router.v1.stream")).isEqualTo("beamline.router.v1.stream.t-9");
+        DecideCall plain = mapper.map(json("{\"task_type\":\"t\",\"payload\":{}}"));
+        assertThat(plain.stream()).isFalse();
+        assertThat(plain.request().path("task").has("stream")).as("only the literal true streams").isFalse();
+        assertThatThrownBy(() -> mapper.map(json("{\"task_type\":\"t\",\"payload\":{},\"stream\":\"yes\"}")))
+                .hasMessageContaining("stream");
     }
 }

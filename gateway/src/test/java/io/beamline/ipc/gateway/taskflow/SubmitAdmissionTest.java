@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.NatsConfig;
 import io.beamline.ipc.gateway.config.RouterConfig;
+import io.beamline.ipc.gateway.config.StreamsConfig;
 import io.beamline.ipc.gateway.resilience.SubmitGate;
 import io.beamline.ipc.gateway.resilience.SubmitGates;
 import io.beamline.ipc.gateway.routerclient.RouterClient;
@@ -41,7 +42,7 @@ class SubmitAdmissionTest {
     }
 
     private RoutedTasks tasks(RouterConfig config, SubmitGate... gates) {
-        return new RoutedTasks(router, config, new SubmitGates(List.of(gates)),
+        return new RoutedTasks(router, config, StreamsConfig.DEFAULTS, new SubmitGates(List.of(gates)),
                 new TaskRegistry(10, Duration.ofMinutes(1), Clock.systemUTC()));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.NatsConfig;
 import io.beamline.ipc.gateway.config.RouterConfig;
+import io.beamline.ipc.gateway.config.StreamsConfig;
 import io.beamline.ipc.gateway.resilience.OutcomeAwareGate;
 import io.beamline.ipc.gateway.resilience.SubmitGate;
 import io.beamline.ipc.gateway.resilience.SubmitGates;
@@ -56,7 +57,7 @@ class SubmitOutcomeTest {
     }
 
     private RoutedTasks service(SubmitGate... gates) {
-        return new RoutedTasks(router, RouterConfig.defaults(Duration.ofSeconds(1)), new SubmitGates(List.of(gates)),
+        return new RoutedTasks(router, RouterConfig.defaults(Duration.ofSeconds(1)), StreamsConfig.DEFAULTS, new SubmitGates(List.of(gates)),
                 new TaskRegistry(16, Duration.ofMinutes(1), Clock.systemUTC()));
     }
 

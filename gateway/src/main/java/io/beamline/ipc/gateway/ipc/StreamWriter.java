@@ -1,0 +1,73 @@
+package io.beamline.ipc.gateway.ipc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.gateway.task.StreamSink;
+import io.beamline.ipc.gateway.task.TaskStream;
+import io.beamline.ipc.protocol.Frame;
+import io.beamline.ipc.protocol.Json;
+import io.beamline.ipc.protocol.MessageType;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * One request's stream onto its connection: STREAM_DATA frames, then STREAM_COMPLETE or STREAM_ERROR, with the
+ * request's version and id. Frames are made on the stream's thread and written on the connection's event loop.
+ * The bytes handed over and not yet written to the socket are counted; past {@code streams.max_buffered_bytes}
+ * (a client that does not read) the stream is told it overflowed, and its terminal frame still goes out.
+ */
+final class StreamWriter implements StreamSink {
+
+    private final Frame request;
+    private final TaskStream stream;
+    private final EventExecutor loop;
+    private final long maxBuffered;
+    private final BiConsumer<Frame, ChannelFutureListener> data;
+    private final Consumer<Frame> end;
+    private final AtomicLong waiting = new AtomicLong();
+    private volatile boolean overflowed;
+
+    /**
+     * @param data writes a chunk frame (on the event loop), telling the listener when it reached the socket
+     * @param end  writes the terminal frame (on the event loop): the request is answered
+     */
+    StreamWriter(Frame request, TaskStream stream, EventExecutor loop, long maxBuffered,
+                 BiConsumer<Frame, ChannelFutureListener> data, Consumer<Frame> end) {
+        this.request = request;
+        this.stream = stream;
+        this.loop = loop;
+        this.maxBuffered = maxBuffered;
+        this.data = data;
+        this.end = end;
+    }
+
+    @Override
+    public void chunk(long seq, ObjectNode payload) {
+        if (overflowed) {
+            return; // its end is on the way
+        }
+        Frame f = request.answer(MessageType.STREAM_DATA, Json.write(payload));
+        int length = f.length();
+        if (waiting.addAndGet(length) > maxBuffered) {
+            overflowed = true;
+            waiting.addAndGet(-length);
+            loop.execute(() -> stream.overflowed(this)); // not under the stream's lock: it ends the stream
+            return;
+        }
+        loop.execute(() -> data.accept(f, written -> waiting.addAndGet(-length)));
+    }
+
+    @Override
+    public void end(ObjectNode payload) {
+        MessageType type = payload.path("ok").asBoolean(false) ? MessageType.STREAM_COMPLETE : MessageType.STREAM_ERROR;
+        Frame f = request.answer(type, Json.write(payload));
+        loop.execute(() -> end.accept(f));
+    }
+
+    /** Bytes of this stream waiting to reach the socket. */
+    long waiting() {
+        return waiting.get();
+    }
+}
