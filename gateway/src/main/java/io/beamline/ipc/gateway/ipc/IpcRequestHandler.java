@@ -16,6 +16,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * ready, carrying its request id). Answers may complete on any thread; they hop back to this channel's event
  * loop (the one hop each way).
  */
-final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
+final class IpcRequestHandler extends ChannelInboundHandlerAdapter implements RequestContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(IpcRequestHandler.class);
     private static final ChannelFutureListener NOTHING = f -> { };
@@ -40,6 +41,7 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
     private ResponseSequencer sequencer;
     private MultiplexedRequests multiplexed;
     private ReadGate readGate;
+    private Caller caller = Caller.UNKNOWN;
 
     IpcRequestHandler(RequestDispatcher dispatcher, AtomicInteger unanswered) {
         this(dispatcher, unanswered, IpcConfig.DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
@@ -85,7 +87,7 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
 
     private void inOrder(ChannelHandlerContext ctx, Frame request) {
         ResponseSequencer.Slot slot = sequencer.reserve();
-        CompletableFuture<Reply> work = dispatcher.dispatch(request, caller(ctx));
+        CompletableFuture<Reply> work = dispatcher.dispatch(request, context(ctx));
         slot.onAbandon(() -> work.cancel(false));
         onLoop(ctx, work, reply -> {
             if (reply.stream() == null) {
@@ -111,8 +113,9 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
                             + " is still in flight on this connection"), ctx.voidPromise());
             return;
         }
-        CompletableFuture<Reply> work = dispatcher.dispatch(request, caller(ctx));
+        CompletableFuture<Reply> work = dispatcher.dispatch(request, context(ctx));
         if (work.isDone() && work.join().stream() == null) {
+            multiplexed.forget(id);
             ctx.writeAndFlush(work.join().frame().answering(request), ctx.voidPromise());
             return;
         }
@@ -169,9 +172,26 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter {
         return sequencer.pending() + multiplexed.pending();
     }
 
-    private static Caller caller(ChannelHandlerContext ctx) {
-        Caller caller = ctx.channel().attr(PeerCredentialsGuard.CALLER).get();
-        return caller == null ? Caller.UNKNOWN : caller;
+    /** This connection, as the dispatcher may ask of it; the peer is known once the guard has run. */
+    private RequestContext context(ChannelHandlerContext ctx) {
+        Caller peer = ctx.channel().attr(PeerCredentialsGuard.CALLER).get();
+        caller = peer == null ? Caller.UNKNOWN : peer;
+        return this;
+    }
+
+    @Override
+    public Caller caller() {
+        return caller;
+    }
+
+    @Override
+    public Optional<String> taskOfRequest(int requestId) {
+        return multiplexed.taskOf(requestId);
+    }
+
+    @Override
+    public void submitting(int requestId, String taskId) {
+        multiplexed.submitting(requestId, taskId);
     }
 
     private static Frame error(Frame request, String reason, String message) {

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class MultiplexedRequests {
 
     private final Map<Integer, Runnable> inFlight = new HashMap<>();
+    /** The task of each submit in flight, for TASK_CANCEL by request_id. */
+    private final Map<Integer, String> tasks = new HashMap<>();
     private final Channel channel;
     private final AtomicInteger unanswered;
 
@@ -26,6 +29,19 @@ final class MultiplexedRequests {
 
     boolean inFlight(int requestId) {
         return inFlight.containsKey(requestId);
+    }
+
+    void submitting(int requestId, String taskId) {
+        tasks.put(requestId, taskId);
+    }
+
+    /** A request answered at once, never {@link #started}: nothing of it is kept. */
+    void forget(int requestId) {
+        tasks.remove(requestId);
+    }
+
+    Optional<String> taskOf(int requestId) {
+        return inFlight.containsKey(requestId) ? Optional.ofNullable(tasks.get(requestId)) : Optional.empty();
     }
 
     /** A request whose answer comes later; {@code stop} stops its work if the peer goes away first. */
@@ -50,6 +66,7 @@ final class MultiplexedRequests {
 
     /** Writes the last frame of a request {@link #started}; one no longer in flight (abandoned) is dropped. */
     void answer(Frame answer) {
+        tasks.remove(answer.requestId());
         if (inFlight.remove(answer.requestId()) != null) {
             unanswered.decrementAndGet();
             channel.writeAndFlush(answer, channel.voidPromise());
@@ -65,5 +82,6 @@ final class MultiplexedRequests {
         unanswered.addAndGet(-inFlight.size());
         inFlight.values().forEach(Runnable::run);
         inFlight.clear();
+        tasks.clear();
     }
 }

@@ -1,6 +1,7 @@
 package io.beamline.ipc.gateway.ipc;
 
-import io.beamline.ipc.gateway.task.Caller;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.task.TaskAnswer;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.beamline.ipc.protocol.Capabilities;
@@ -13,6 +14,7 @@ import io.beamline.ipc.protocol.ProtocolException;
 import io.beamline.ipc.protocol.TaskRef;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CancellationException;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +37,7 @@ final class RequestDispatcher {
         this.meters = meters;
     }
 
-    CompletableFuture<Reply> dispatch(Frame request, Caller caller) {
+    CompletableFuture<Reply> dispatch(Frame request, RequestContext connection) {
         CompletableFuture<TaskAnswer> work;
         try {
             MessageType type = request.type();
@@ -53,16 +55,16 @@ final class RequestDispatcher {
                 case CAPABILITIES:
                     return answered(request, ErrorCode.OK, capabilities);
                 case TASK_SUBMIT:
-                    work = tasks.submit(Json.parseObject(request.payload()), caller);
+                    work = tasks.submit(submit(request, connection), connection.caller());
                     break;
                 case TASK_QUERY:
                     work = tasks.query(TaskRef.from(Json.parseObject(request.payload())));
                     break;
                 case TASK_CANCEL:
-                    work = tasks.cancel(TaskRef.from(Json.parseObject(request.payload())));
+                    work = tasks.cancel(cancelled(request, connection));
                     break;
                 case STREAM_SUBSCRIBE:
-                    work = tasks.subscribe(Json.parseObject(request.payload()), caller);
+                    work = tasks.subscribe(Json.parseObject(request.payload()), connection.caller());
                     break;
                 default:
                     throw new ProtocolException(ErrorCode.NOT_IMPLEMENTED, type.name() + " is not served yet");
@@ -81,6 +83,43 @@ final class RequestDispatcher {
             }
         });
         return answer;
+    }
+
+    /**
+     * A v2 submit gets its task id here when the client gave none (else the Router path would name it), so
+     * that the connection knows which task a request id is: TASK_CANCEL may name the request.
+     */
+    private static ObjectNode submit(Frame request, RequestContext connection) {
+        ObjectNode payload = Json.parseObject(request.payload());
+        if (request.version() == Frame.V2) {
+            JsonNode given = payload.get("task_id");
+            if (given == null || given.isNull()) {
+                payload.put("task_id", UUID.randomUUID().toString());
+            }
+            if (payload.get("task_id").isTextual()) { // else the mapper names the bad field
+                connection.submitting(request.requestId(), payload.get("task_id").asText());
+            }
+        }
+        return payload;
+    }
+
+    /** TASK_CANCEL names a task, or on v2 a request of this connection: {@code {"request_id": N}}. */
+    private static TaskRef cancelled(Frame request, RequestContext connection) {
+        ObjectNode payload = Json.parseObject(request.payload());
+        JsonNode byRequest = payload.get("request_id");
+        if (byRequest == null || byRequest.isNull() || payload.hasNonNull("task_id")) {
+            return TaskRef.from(payload);
+        }
+        if (request.version() != Frame.V2) {
+            throw new ProtocolException(ErrorCode.INVALID_PAYLOAD, "request_id names a request of a v2 connection; "
+                    + "a v1 TASK_CANCEL names its task_id");
+        }
+        if (!byRequest.isIntegralNumber() || byRequest.asLong() < 1 || byRequest.asLong() > 0xFFFFFFFFL) {
+            throw new ProtocolException(ErrorCode.INVALID_PAYLOAD, "request_id must be an integer in 1..4294967295");
+        }
+        int id = (int) byRequest.asLong();
+        return new TaskRef(connection.taskOfRequest(id).orElseThrow(() -> new ProtocolException(
+                ErrorCode.NOT_FOUND, "no submit with request_id " + byRequest.asLong() + " is in flight on this connection")));
     }
 
     private Reply toReply(Frame request, TaskAnswer answer) {
