@@ -2,23 +2,54 @@ package io.beamline.ipc.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.beamline.ipc.protocol.Frame;
+import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.MessageType;
 import io.beamline.ipc.testkit.LauncherProcess;
+import io.beamline.ipc.testkit.NatsServerProcess;
 import io.beamline.ipc.testkit.RawIpcConnection;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway as users run it: a real process started by bin/ipc-gateway. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayProcessIT {
 
     private static final Duration START = Duration.ofSeconds(30);
+    /** The legacy limit under test: well below the default of 1,024, so that its effect is its own. */
+    private static final int LEGACY_MAX_CONNECTIONS = 64;
 
     @TempDir
     Path dir;
+    /** A private NATS, so that no gateway here reaches for the default 127.0.0.1:4222 (a shared server). */
+    private NatsServerProcess nats;
+
+    @BeforeAll
+    void startNats() {
+        nats = NatsServerProcess.start();
+    }
+
+    @AfterAll
+    void stopNats() {
+        nats.close();
+    }
+
+    /** A gateway on the private NATS; {@code env} as the launcher's environment (CGW_IPC_* names too). */
+    private LauncherProcess gateway(Map<String, String> env, String... args) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("BEAMLINE_NATS_URL", nats.url());
+        return LauncherProcess.start("ipc-gateway", dir, all, args);
+    }
 
     @Test
     void helpListsTheOptionsAndExitsZero() {
@@ -30,8 +61,8 @@ class GatewayProcessIT {
 
     @Test
     void servesPingThenStopsCleanlyOnSigtermWithExitZeroAndRemovesItsSocket() {
-        Path sock = dir.resolve("gw.sock");
-        try (LauncherProcess p = LauncherProcess.start("ipc-gateway", dir, Map.of(), "--socket", sock.toString())) {
+        Path sock = dir.resolve("ping.sock");
+        try (LauncherProcess p = gateway(Map.of(), "--socket", sock.toString())) {
             p.awaitStdout("listening on " + sock, START);
             try (RawIpcConnection c = RawIpcConnection.open(sock)) {
                 c.send(Frame.of(MessageType.PING));
@@ -44,22 +75,60 @@ class GatewayProcessIT {
         }
     }
 
+    /**
+     * CGW_IPC_SOCKET_PATH decides where the gateway listens; CGW_IPC_MAX_CONNECTIONS=64 lets exactly 64
+     * connections be served at once, and the 65th gets the OVERLOADED "connection_limit" frame of
+     * docs/PROTOCOL.md (code 8, status 503, retryable), then is closed.
+     */
     @Test
     void legacyEnvironmentNamesOfTheCGatewayAreHonoured() {
         Path sock = dir.resolve("legacy.sock");
-        try (LauncherProcess p = LauncherProcess.start("ipc-gateway", dir,
-                Map.of("CGW_IPC_SOCKET_PATH", sock.toString(), "CGW_IPC_MAX_CONNECTIONS", "64"))) {
+        List<RawIpcConnection> served = new ArrayList<>();
+        try (LauncherProcess p = gateway(Map.of("CGW_IPC_SOCKET_PATH", sock.toString(),
+                "CGW_IPC_MAX_CONNECTIONS", Integer.toString(LEGACY_MAX_CONNECTIONS)))) {
             p.awaitStdout("listening on " + sock, START);
+            for (int i = 1; i <= LEGACY_MAX_CONNECTIONS; i++) {
+                served.add(servedConnection(sock, i));
+            }
+            try (RawIpcConnection over = RawIpcConnection.open(sock)) {
+                Frame answer = over.read();
+                assertThat(answer.type()).as("connection 65").isEqualTo(MessageType.RESPONSE_ERROR);
+                JsonNode error = Json.parseObject(answer.payload()).path("error");
+                assertThat(error.path("code").asInt()).isEqualTo(8);
+                assertThat(error.path("reason").asText()).isEqualTo("connection_limit");
+                assertThat(error.path("status").asInt()).isEqualTo(503);
+                assertThat(error.path("retryable").asBoolean()).isTrue();
+                assertThat(over.awaitClosed(START)).as("closed after the answer").isTrue();
+            }
+            assertThat(served).as("the 64 served ones are unaffected").allMatch(GatewayProcessIT::answersPing);
+        } finally {
+            served.forEach(RawIpcConnection::close);
         }
+    }
+
+    /** Opens a connection and proves the gateway serves it (a PONG), i.e. it counts against the limit. */
+    private static RawIpcConnection servedConnection(Path sock, int n) {
+        RawIpcConnection c = RawIpcConnection.open(sock);
+        try {
+            assertThat(answersPing(c)).as("connection %d is served", n).isTrue();
+            return c;
+        } catch (RuntimeException | AssertionError e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private static boolean answersPing(RawIpcConnection c) {
+        c.send(Frame.of(MessageType.PING));
+        return c.read().type() == MessageType.PONG;
     }
 
     @Test
     void aSecondGatewayOnTheSameSocketRefusesToStartWithExitOne() {
-        Path sock = dir.resolve("gw.sock");
-        try (LauncherProcess first = LauncherProcess.start("ipc-gateway", dir, Map.of(), "--socket", sock.toString())) {
+        Path sock = dir.resolve("twice.sock");
+        try (LauncherProcess first = gateway(Map.of(), "--socket", sock.toString())) {
             first.awaitStdout("listening on", START);
-            try (LauncherProcess second = LauncherProcess.start("ipc-gateway", dir, Map.of(),
-                    "--socket", sock.toString())) {
+            try (LauncherProcess second = gateway(Map.of(), "--socket", sock.toString())) {
                 assertThat(second.awaitExit(START)).isEqualTo(1);
                 assertThat(second.stderr()).contains("another gateway is already listening on " + sock);
             }
