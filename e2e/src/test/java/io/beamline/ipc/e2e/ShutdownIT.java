@@ -34,6 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ShutdownIT {
 
+    /**
+     * How long the Router holds the task in flight during the drain test. The drain's checks take
+     * milliseconds; this leaves seconds for a busy machine before the answer ends the drain.
+     */
+    private static final int IN_FLIGHT_MS = 5_000;
+    /** Each task's deadline (the gateway's cap): far beyond IN_FLIGHT_MS, so the answer is the Router's. */
+    private static final int DEADLINE_MS = 30_000;
+    /** The gateway's drain timeout: far beyond IN_FLIGHT_MS, so the drain ends by the answer, not by it. */
+    private static final int DRAIN_TIMEOUT_MS = 120_000;
+    /** A second SIGTERM must end the gateway well within this (the drain would take DRAIN_TIMEOUT_MS). */
+    private static final Duration PROMPT_EXIT = Duration.ofSeconds(20);
+
     private Path dir;
     private NatsServerProcess nats;
     private LauncherProcess router;
@@ -43,9 +55,9 @@ class ShutdownIT {
         dir = tempDir;
         Path slow = Files.createDirectories(dir.resolve("policies/slow"));
         Files.writeString(slow.resolve("default.json"),
-                "{\"providers\":[{\"name\":\"p\",\"weight\":100}],\"faults\":{\"delay_ms\":1500}}");
-        Files.writeString(slow.resolve("stuck.json"),
-                "{\"providers\":[{\"name\":\"p\",\"weight\":100}],\"faults\":{\"delay_ms\":60000}}");
+                "{\"providers\":[{\"name\":\"p\",\"weight\":100}],\"faults\":{\"delay_ms\":" + IN_FLIGHT_MS + "}}");
+        Files.writeString(slow.resolve("stuck.json"), // never answered while the test runs
+                "{\"providers\":[{\"name\":\"p\",\"weight\":100}],\"faults\":{\"delay_ms\":600000}}");
         nats = NatsServerProcess.start();
         router = LauncherProcess.start("ipc-router", dir, Map.of(), "--nats", nats.url(), "--enable-faults",
                 "--policies", dir.resolve("policies").toString());
@@ -60,8 +72,9 @@ class ShutdownIT {
     }
 
     private LauncherProcess gateway(Path socket) {
-        LauncherProcess g = LauncherProcess.start("ipc-gateway", dir, Map.of(), "--nats", nats.url(),
-                "--socket", socket.toString());
+        LauncherProcess g = LauncherProcess.start("ipc-gateway", dir,
+                Map.of("BEAMLINE_SHUTDOWN_DRAIN_TIMEOUT_MS", Integer.toString(DRAIN_TIMEOUT_MS)),
+                "--nats", nats.url(), "--socket", socket.toString());
         g.awaitStdout("admin:", Deployment.START);
         await().until(() -> Deployment.metric(g, "nats_connections_connected") > 0);
         return g;
@@ -69,7 +82,7 @@ class ShutdownIT {
 
     private static ObjectNode submit(String policy) {
         ObjectNode p = Json.mapper().createObjectNode().put("task_type", "t").put("tenant_id", "slow")
-                .put("policy_id", policy);
+                .put("policy_id", policy).put("deadline_ms", DEADLINE_MS);
         p.putObject("payload").put("prompt", "Hello, world");
         return p;
     }
@@ -85,6 +98,9 @@ class ShutdownIT {
 
             await().untilAsserted(() -> assertThatThrownBy(() -> IpcClient.connect(socket).close())
                     .as("no new connections while draining").isInstanceOf(IpcConnectionException.class));
+            // Still draining when the new task goes out (the Router holds the first one IN_FLIGHT_MS). Its
+            // refusal comes after the first task's answer: one connection answers in request order.
+            assertThat(inFlight).as("premise: the task in flight is not answered yet").isNotDone();
             ExecutionException refused = catchThrowableOfType(ExecutionException.class,
                     () -> client.submit(submit("default")).get());
             assertThat(refused).as("a new task during the drain is refused").isNotNull();
@@ -111,8 +127,8 @@ class ShutdownIT {
             g.terminate();
             long started = System.nanoTime();
             assertThat(g.awaitExit(Deployment.START)).isEqualTo(128 + 15);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not the 10 s drain")
-                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not the %d ms drain", DRAIN_TIMEOUT_MS)
+                    .isLessThan(PROMPT_EXIT);
             assertThat(catchThrowableOfType(ExecutionException.class, stuck::get)).isNotNull();
         }
     }
