@@ -80,7 +80,9 @@ final class SteadyLoad implements AutoCloseable {
 
     /** Stops sending; answers still due keep arriving until {@link #close()}. */
     void stopSending() {
-        ticker.shutdownNow();
+        // shutdown(), not shutdownNow(): an interrupt in the middle of a submit's write closes the client's
+        // socket channel (NIO interruptible channels), and its requests then fail as a broken connection.
+        ticker.shutdown();
         try {
             ticker.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
