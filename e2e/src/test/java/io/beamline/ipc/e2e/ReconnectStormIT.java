@@ -44,12 +44,21 @@ class ReconnectStormIT {
                 .until(() -> !nats.isAlive());
     }
 
+    /**
+     * Load until 400 decisions came back, then away: what is measured afterwards is the outage, not a cold
+     * JIT. A precondition, not a bound under test, so it may take long on a busy machine.
+     */
+    private static void warmUp(Path socket) {
+        try (SteadyLoad warmup = new SteadyLoad(socket, 4, 200, DEADLINE_MS)) {
+            await().atMost(Deployment.START).until(() -> warmup.outcomes().stream()
+                    .filter(o -> o.kind() == SteadyLoad.Kind.DECISION).count() > 400);
+        }
+    }
+
     @Test
     void twentyKillsOfNatsUnderSteadyLoad() throws Exception {
         try (Deployment d = Deployment.start(dir)) {
-            SteadyLoad warmup = new SteadyLoad(d.socket, 4, 200, DEADLINE_MS);
-            await().until(() -> warmup.outcomes().size() > 400);
-            warmup.close();
+            warmUp(d.socket);
             await().until(() -> d.metric("router_requests_pending") == 0);
             double threads = d.metric("jvm_threads_live_threads");
             double fds = d.metric("process_files_open_files");
@@ -59,7 +68,8 @@ class ReconnectStormIT {
             try (SteadyLoad load = new SteadyLoad(d.socket, 4, 200, DEADLINE_MS)) {
                 for (int i = 0; i < 20; i++) {
                     long before = load.lastDecisionNanos();
-                    await().until(() -> load.lastDecisionNanos() > before); // traffic flows before each kill
+                    // Traffic flows before each kill (a precondition: generous on a busy machine).
+                    await().atMost(Duration.ofSeconds(30)).until(() -> load.lastDecisionNanos() > before);
                     d.nats.kill9();
                     stayDown(d.nats, Duration.ofMillis(50 + outages.nextInt(451)));
                     d.nats.restart(); // same port: that is where the gateway reconnects
@@ -111,6 +121,7 @@ class ReconnectStormIT {
                          "--socket", dir.resolve("gw.sock").toString())) {
                 router.awaitStdout("serving", Deployment.START);
                 gateway.awaitStdout("admin:", Deployment.START);
+                warmUp(dir.resolve("gw.sock"));
                 try (SteadyLoad load = new SteadyLoad(dir.resolve("gw.sock"), 4, 200, DEADLINE_MS)) {
                     await().atMost(Deployment.START).until(() -> load.outcomes().stream()
                             .filter(o -> o.kind() == SteadyLoad.Kind.DECISION).count() > 200);
