@@ -54,18 +54,26 @@ final class Deployment implements AutoCloseable {
                             Map<String, String> gatewayEnv) {
         NatsServerProcess nats = NatsServerProcess.start();
         LauncherProcess router = null;
-        if (routerArgs != null) {
-            List<String> r = new ArrayList<>(List.of("--nats", nats.url()));
-            r.addAll(routerArgs);
-            router = LauncherProcess.start("ipc-router", dir, Map.of(), r.toArray(String[]::new));
-            router.awaitStdout("serving", START);
+        LauncherProcess gateway = null;
+        try {
+            if (routerArgs != null) {
+                List<String> r = new ArrayList<>(List.of("--nats", nats.url()));
+                r.addAll(routerArgs);
+                router = LauncherProcess.start("ipc-router", dir, Map.of(), r.toArray(String[]::new));
+                router.awaitStdout("serving", START);
+            }
+            Path socket = dir.resolve("gw.sock");
+            List<String> g = new ArrayList<>(List.of("--nats", nats.url(), "--socket", socket.toString()));
+            g.addAll(gatewayArgs);
+            gateway = LauncherProcess.start("ipc-gateway", dir, gatewayEnv, g.toArray(String[]::new));
+            gateway.awaitStdout("listening on", START);
+            return new Deployment(nats, router, gateway, socket);
+        } catch (RuntimeException | Error e) {
+            // A half-started deployment is stopped here: its processes would outlive the test JVM.
+            try (nats; LauncherProcess r = router; LauncherProcess gw = gateway) {
+                throw e;
+            }
         }
-        Path socket = dir.resolve("gw.sock");
-        List<String> g = new ArrayList<>(List.of("--nats", nats.url(), "--socket", socket.toString()));
-        g.addAll(gatewayArgs);
-        LauncherProcess gateway = LauncherProcess.start("ipc-gateway", dir, gatewayEnv, g.toArray(String[]::new));
-        gateway.awaitStdout("listening on", START);
-        return new Deployment(nats, router, gateway, socket);
     }
 
     static Deployment start(Path dir) {
