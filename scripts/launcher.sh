@@ -7,7 +7,7 @@ launch() {
   local root java_home jar cp
   root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
   java_home="$("$root/scripts/find-jdk")" || exit 1
-  jar="$(ls "$root/$module/target/$module"-*.jar 2>/dev/null | grep -v -- '-sources\|-tests' | head -n 1)"
+  jar="$(ls "$root/$module/target/$module"-*.jar 2>/dev/null | grep -v -- '-\(sources\|tests\)\.jar$' | head -n 1)"
   if [ -z "$jar" ] || [ ! -d "$root/$module/target/lib" ]; then
     echo "$(basename "$0"): $module is not built; run 'make build' first" >&2
     exit 1
