@@ -357,4 +357,34 @@ class StreamingIT {
             assertThat(payload(f).path("error").path("reason").asText()).isEqualTo("stream_not_found");
         }
     }
+
+    @Test
+    void onV2ACancelMayNameTheRequestInsteadOfTheTask() throws Exception {
+        router.decide = m -> null; // the Router holds the submit: it is still pending when the cancel comes
+        try (RawIpcConnection c = RawIpcConnection.open(gateway.socketPath())) {
+            // No task_id given: the gateway names the task, and still finds it by the request id.
+            c.send(Frame.v2(MessageType.TASK_SUBMIT, 21,
+                    "{\"task_type\":\"t\",\"payload\":{\"prompt\":\"Hello, world\"}}".getBytes(StandardCharsets.UTF_8)));
+            String taskId = decideSeen().path("request_id").asText();
+            c.send(Frame.v2(MessageType.TASK_CANCEL, 22, "{\"request_id\":21}".getBytes(StandardCharsets.UTF_8)));
+            List<Frame> two = List.of(c.read(WAIT), c.read(WAIT));
+            Frame cancelAnswer = two.stream().filter(f -> f.requestId() == 22).findFirst().orElseThrow();
+            Frame submitAnswer = two.stream().filter(f -> f.requestId() == 21).findFirst().orElseThrow();
+            assertThat(cancelAnswer.type()).isEqualTo(MessageType.RESPONSE_OK);
+            assertThat(payload(cancelAnswer).path("task_id").asText()).isEqualTo(taskId);
+            assertThat(payload(cancelAnswer).path("cancelled").asBoolean()).isTrue();
+            assertThat(submitAnswer.type()).isEqualTo(MessageType.RESPONSE_ERROR);
+            assertThat(payload(submitAnswer).path("error").path("code").asInt()).isEqualTo(10);
+            assertThat(cancelNoticeFor(taskId).path("reason").asText()).isEqualTo("client_cancel");
+
+            c.send(Frame.v2(MessageType.TASK_CANCEL, 23, "{\"request_id\":21}".getBytes(StandardCharsets.UTF_8)));
+            Frame unknown = c.read(WAIT);
+            assertThat(unknown.requestId()).isEqualTo(23);
+            assertThat(payload(unknown).path("error").path("code").asInt()).as("21 is answered: no longer in flight")
+                    .isEqualTo(11);
+            c.send(Frame.of(MessageType.TASK_CANCEL, "{\"request_id\":21}".getBytes(StandardCharsets.UTF_8)));
+            assertThat(payload(c.read(WAIT)).path("error").path("code").asInt()).as("v1 has no request ids")
+                    .isEqualTo(4);
+        }
+    }
 }

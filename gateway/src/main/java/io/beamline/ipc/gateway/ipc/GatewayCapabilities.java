@@ -24,7 +24,7 @@ final class GatewayCapabilities {
                     served(t)));
         }
         List<String> features = List.of("pipelining", "peer_credentials", "error_details", "tasks", "multiplexing",
-                "streaming", "stream_resume");
+                "streaming", "stream_resume", "cancel_by_request_id");
         return new Capabilities(List.of(Frame.V1, Frame.V2), types, maxFrameBytes, features,
                 Arrays.stream(ErrorCode.values()).map(ErrorCodeInfo::of).toList(), version());
     }

@@ -56,7 +56,7 @@ class IpcServerTest {
             assertThat(caps.path("message_types")).hasSize(12);
             assertThat(caps.path("gateway_version").asText()).isNotBlank();
             assertThat(caps.path("features").toString()).contains("pipelining", "peer_credentials", "tasks",
-                    "multiplexing", "streaming", "stream_resume");
+                    "multiplexing", "streaming", "stream_resume", "cancel_by_request_id");
             assertThat(servedByName(caps)).as("every type is served")
                     .containsEntry("TASK_SUBMIT", true).containsEntry("TASK_QUERY", true)
                     .containsEntry("TASK_CANCEL", true).containsEntry("STREAM_SUBSCRIBE", true)
