@@ -23,6 +23,10 @@ public final class FaultHeaders {
     public static final String ERROR_DETAILS = "x-fault-error-details";
     public static final String MALFORMED = "x-fault-malformed";
     public static final String STREAM_ERROR_AFTER = "x-fault-stream-error-after";
+    /** The stream message that would carry this {@code Beamline-Stream-Seq} is not published. */
+    public static final String STREAM_SKIP_SEQ = "x-fault-stream-skip-seq";
+    /** After this many chunks the stream publishes nothing more, no end message either. */
+    public static final String STREAM_STALL_AFTER = "x-fault-stream-stall-after";
 
     private final ObjectMapper mapper;
 
@@ -53,9 +57,10 @@ public final class FaultHeaders {
         }
         Long delay = millis(h, DELAY_MS);
         Long late = millis(h, LATE_REPLY_MS);
-        Long errorAfter = number(h, STREAM_ERROR_AFTER, FaultPlan.MAX_STREAM_ERROR_AFTER);
         return new FaultPlan(delay, late, bool(h, NO_REPLY), error, bool(h, MALFORMED),
-                errorAfter == null ? null : errorAfter.intValue());
+                count(h, STREAM_ERROR_AFTER, 0, FaultPlan.MAX_STREAM_ERROR_AFTER),
+                count(h, STREAM_SKIP_SEQ, 1, FaultPlan.MAX_STREAM_SKIP_SEQ),
+                count(h, STREAM_STALL_AFTER, 0, FaultPlan.MAX_STREAM_STALL_AFTER));
     }
 
     private Map<String, Object> detailsObject(String json) {
@@ -73,23 +78,28 @@ public final class FaultHeaders {
     }
 
     private static Long millis(Headers h, String name) {
-        return number(h, name, FaultPlan.MAX_DELAY_MS);
+        return number(h, name, 0, FaultPlan.MAX_DELAY_MS);
     }
 
-    private static Long number(Headers h, String name, long max) {
+    private static Integer count(Headers h, String name, int min, int max) {
+        Long n = number(h, name, min, max);
+        return n == null ? null : n.intValue();
+    }
+
+    private static Long number(Headers h, String name, long min, long max) {
         String v = first(h, name);
         if (v == null) {
             return null;
         }
         try {
             long n = Long.parseLong(v.trim());
-            if (n >= 0 && n <= max) {
+            if (n >= min && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new FaultSpecException(name, "must be an integer 0.." + max + ", got \"" + v + "\"");
+        throw new FaultSpecException(name, "must be an integer " + min + ".." + max + ", got \"" + v + "\"");
     }
 
     private static Boolean bool(Headers h, String name) {

@@ -8,12 +8,13 @@ import java.util.Set;
 /**
  * Reads the {@code "faults"} object of a policy file:
  * {@code {"delay_ms":N, "late_reply_ms":N, "no_reply":B, "error":"code" | {"code":S,"message":S,"details":{}},
- * "malformed":B, "stream_error_after":N}}. Unknown keys are refused, so a typo in a test fixture fails loudly.
+ * "malformed":B, "stream_error_after":N, "stream_skip_seq":N, "stream_stall_after":N}}. Unknown keys are
+ * refused, so a typo in a test fixture fails loudly.
  */
 public final class FaultJson {
 
     private static final Set<String> KEYS = Set.of("delay_ms", "late_reply_ms", "no_reply", "error", "malformed",
-            "stream_error_after");
+            "stream_error_after", "stream_skip_seq", "stream_stall_after");
 
     private FaultJson() {
     }
@@ -31,11 +32,11 @@ public final class FaultJson {
                 throw new FaultSpecException("faults." + k, "unknown fault; known: " + KEYS);
             }
         });
-        Long errorAfter = integer(faults, "stream_error_after");
         try {
             return new FaultPlan(integer(faults, "delay_ms"), integer(faults, "late_reply_ms"),
                     bool(faults, "no_reply"), error(faults.get("error")), bool(faults, "malformed"),
-                    errorAfter == null ? null : Math.toIntExact(Math.min(errorAfter, Integer.MAX_VALUE)));
+                    count(faults, "stream_error_after"), count(faults, "stream_skip_seq"),
+                    count(faults, "stream_stall_after"));
         } catch (FaultSpecException e) {
             throw e.field().startsWith("faults.") ? e : new FaultSpecException("faults." + e.field(),
                     e.getMessage().substring(e.field().length() + 2));
@@ -67,6 +68,12 @@ public final class FaultJson {
         }
         return new ForcedError(e.get("code").textValue(),
                 message == null || message.isNull() ? null : message.textValue(), extra);
+    }
+
+    /** An integer key as an int, clamped into int range so that FaultPlan's range check names it. */
+    private static Integer count(JsonNode faults, String key) {
+        Long v = integer(faults, key);
+        return v == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(v, Integer.MAX_VALUE));
     }
 
     private static Long integer(JsonNode faults, String key) {

@@ -32,13 +32,16 @@ class FaultJsonTest {
     void readsEveryFault() throws Exception {
         FaultPlan plan = policy(",\"faults\":{\"delay_ms\":5,\"late_reply_ms\":7,\"no_reply\":false,"
                 + "\"error\":{\"code\":\"extension_timeout\",\"message\":\"Timed out\",\"details\":{\"ext\":\"x\"}},"
-                + "\"malformed\":true,\"stream_error_after\":0}").faults();
+                + "\"malformed\":true,\"stream_error_after\":0,\"stream_skip_seq\":2,\"stream_stall_after\":0}")
+                .faults();
         assertThat(plan.replyAfterMs()).isEqualTo(12);
         assertThat(plan.dropsReply()).isFalse();
         assertThat(plan.repliesMalformed()).isTrue();
         assertThat(plan.error()).isEqualTo(new ForcedError("extension_timeout", "Timed out",
                 java.util.Map.of("ext", JSON.getNodeFactory().textNode("x"))));
         assertThat(plan.streamErrorAfter()).isZero();
+        assertThat(plan.streamSkipSeq()).isEqualTo(2);
+        assertThat(plan.streamStallAfter()).isZero();
     }
 
     @Test
@@ -49,10 +52,21 @@ class FaultJsonTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"dely_ms\":5}", "{\"delay_ms\":\"5\"}", "{\"delay_ms\":-1}", "{\"no_reply\":1}",
-            "{\"error\":7}", "{\"error\":{\"message\":\"m\"}}", "[]", "{\"stream_error_after\":1.5}"})
+            "{\"error\":7}", "{\"error\":{\"message\":\"m\"}}", "[]", "{\"stream_error_after\":1.5}",
+            "{\"stream_error_after\":-10000000000}", "{\"stream_skip_seq\":0}", "{\"stream_skip_seq\":100002}",
+            "{\"stream_skip_seq\":\"2\"}", "{\"stream_skip_seq\":99999999999}", "{\"stream_stall_after\":-1}",
+            "{\"stream_stall_after\":100001}", "{\"stream_stall_after\":true}", "{\"stream_stal_after\":1}"})
     void aBadFaultsObjectStopsTheStartNamingTheFile(String faults) {
         assertThatThrownBy(() -> policy(",\"faults\":" + faults))
                 .isInstanceOf(PolicyException.class).hasMessageContaining("t/p.json").hasMessageContaining("faults");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stream_skip_seq\":0", "stream_stall_after\":-1", "stream_error_after\":100001"})
+    void aBadStreamFaultNamesItsKey(String entry) {
+        String key = entry.substring(0, entry.indexOf('"'));
+        assertThatThrownBy(() -> policy(",\"faults\":{\"" + entry + "}"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("t/p.json: faults." + key + ": must be ");
     }
 
     @Test

@@ -177,10 +177,13 @@ class RouterFaultsIT {
         assertThatThrownBy(() -> json(reply)).isInstanceOf(java.io.IOException.class);
     }
 
-    @Test
-    void aFaultHeaderWithABadValueIsAnsweredAsAnInternalErrorNamingIt() throws Exception {
-        JsonNode tree = json(f.decide(plain(), fault(FaultHeaders.DELAY_MS, "soon")));
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({"x-fault-delay-ms,soon", "x-fault-stream-skip-seq,0", "x-fault-stream-stall-after,-1"})
+    void aFaultHeaderWithABadValueIsAnsweredAsAnInternalErrorNamingIt(String header, String value)
+            throws Exception {
+        JsonNode tree = json(f.decide(plain(), fault(header, value)));
         assertThat(tree.at("/error/code").asText()).isEqualTo("internal");
-        assertThat(tree.at("/error/details/fault_field").asText()).isEqualTo(FaultHeaders.DELAY_MS);
+        assertThat(tree.at("/error/details/fault_field").asText()).isEqualTo(header);
+        assertThat(tree.at("/error/details/reason").asText()).startsWith(header + ": must be an integer");
     }
 }
