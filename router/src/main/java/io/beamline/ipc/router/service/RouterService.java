@@ -38,14 +38,16 @@ public final class RouterService implements AutoCloseable {
     private final Dispatcher decideDispatcher;
     private final CompletableFuture<Boolean> done;
     private final ScheduledExecutorService scheduler;
+    private final TaskStreams streams;
 
     private RouterService(Service service, Connection connection, Dispatcher decideDispatcher,
-                          CompletableFuture<Boolean> done, ScheduledExecutorService scheduler) {
+                          CompletableFuture<Boolean> done, ScheduledExecutorService scheduler, TaskStreams streams) {
         this.service = service;
         this.connection = connection;
         this.decideDispatcher = decideDispatcher;
         this.done = done;
         this.scheduler = scheduler;
+        this.streams = streams;
     }
 
     public static RouterService start(Connection connection, RouterConfig config, DecisionEngine engine) {
@@ -106,7 +108,7 @@ public final class RouterService implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting", e);
         }
-        return new RouterService(service, connection, decideDispatcher, done, scheduler);
+        return new RouterService(service, connection, decideDispatcher, done, scheduler, streams);
     }
 
     private static Endpoint endpoint(String name, String subject, RouterConfig config) {
@@ -124,6 +126,11 @@ public final class RouterService implements AutoCloseable {
 
     public Service service() {
         return service;
+    }
+
+    /** Streams still publishing; one that ended, was cancelled or stalled (a fault) no longer counts. */
+    int runningStreams() {
+        return streams.running();
     }
 
     /** Drains the endpoints (answers what was received), then stops. */

@@ -4,6 +4,7 @@ import io.beamline.ipc.router.contract.DecideRequest;
 import io.beamline.ipc.router.fault.FaultPlan;
 import io.beamline.ipc.router.policy.Policy;
 import io.beamline.ipc.router.policy.PolicyStore;
+import io.beamline.ipc.router.stream.StreamFaults;
 import io.beamline.ipc.router.stream.StreamOverride;
 import io.beamline.ipc.router.stream.StreamPublisher;
 import io.beamline.ipc.router.stream.StreamSettings;
@@ -24,10 +25,16 @@ final class TaskStreams {
     void start(DecideRequest request, FaultPlan fault) {
         StreamSettings settings = policies.find(request.tenantId(), request.policyId()).map(Policy::stream)
                 .orElse(StreamOverride.NONE).over(defaults);
-        publisher.start(request.requestId(), request.traceId(), settings, fault.streamErrorAfter());
+        publisher.start(request.requestId(), request.traceId(), settings,
+                new StreamFaults(fault.streamErrorAfter(), fault.streamSkipSeq(), fault.streamStallAfter()));
     }
 
     boolean cancel(String requestId) {
         return publisher.cancel(requestId);
+    }
+
+    /** Streams still publishing (a stalled stream no longer counts). */
+    int running() {
+        return publisher.active();
     }
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * messages, each after {@code intervalMs}, then one end message. Every message has the headers
  * {@value #SEQ} (1, 2, … across the data and end messages) and {@value #REQUEST_ID}; the end message also
  * has {@value #END}: {@code complete}, {@code error} or {@code cancelled}. Steps run on the scheduler, never
- * on the NATS dispatcher that received the request.
+ * on the NATS dispatcher that received the request. {@link StreamFaults} may end a stream with an error, leave
+ * one seq out, or make it go silent.
  */
 public final class StreamPublisher {
 
@@ -46,22 +47,26 @@ public final class StreamPublisher {
     /**
      * Starts the stream of one request.
      *
-     * @param traceId    echoed as the {@code trace_id} header when not null
-     * @param errorAfter null, or the number of chunks after which the stream ends with an error (a fault)
+     * @param traceId echoed as the {@code trace_id} header when not null
+     * @param faults  {@link StreamFaults#NONE}, or the injected faults
      * @return false when the request_id cannot be a subject token or a stream of that id is still running
      */
-    public boolean start(String requestId, String traceId, StreamSettings settings, Integer errorAfter) {
+    public boolean start(String requestId, String traceId, StreamSettings settings, StreamFaults faults) {
         String subject = StreamSubjects.of(requestId);
         if (subject == null) {
             LOG.warn("request_id {} cannot be a NATS subject token: no stream published", requestId);
             return false;
         }
-        Run run = new Run(subject, requestId, traceId, settings, errorAfter);
+        Run run = new Run(subject, requestId, traceId, settings, faults);
         if (active.putIfAbsent(requestId, run) != null) {
             LOG.warn("a stream for request_id {} is still running: no second stream", requestId);
             return false;
         }
-        run.scheduleNext();
+        if (run.stallsNow()) {
+            run.stall(); // stall after 0 chunks: never scheduled, so no cancel can end it either
+        } else {
+            run.scheduleNext();
+        }
         return true;
     }
 
@@ -81,17 +86,18 @@ public final class StreamPublisher {
         private final String requestId;
         private final String traceId;
         private final StreamSettings settings;
-        private final Integer errorAfter;
+        private final StreamFaults faults;
+        /** Chunks produced, a chunk left out by {@code skipSeq} included; the next message's seq is sent + 1. */
         private int sent;
         private long bytes;
         private boolean ended;
 
-        Run(String subject, String requestId, String traceId, StreamSettings settings, Integer errorAfter) {
+        Run(String subject, String requestId, String traceId, StreamSettings settings, StreamFaults faults) {
             this.subject = subject;
             this.requestId = requestId;
             this.traceId = traceId;
             this.settings = settings;
-            this.errorAfter = errorAfter;
+            this.faults = faults;
         }
 
         void scheduleNext() {
@@ -108,16 +114,21 @@ public final class StreamPublisher {
                 return;
             }
             try {
-                if (errorAfter != null && sent >= errorAfter) {
+                if (faults.errorAfter() != null && sent >= faults.errorAfter()) {
                     end(END_ERROR, errorBody());
                 } else if (sent >= settings.chunks()) {
                     end(END_COMPLETE, completeBody());
                 } else {
                     byte[] chunk = chunk(sent + 1);
-                    connection.publish(subject, headers(sent + 1), chunk);
+                    publish(sent + 1, headers(sent + 1), chunk);
                     sent++;
                     bytes += chunk.length;
-                    scheduleNext();
+                    // Stalls right after its last chunk, so that not even a cancel can publish an end.
+                    if (stallsNow()) {
+                        stall();
+                    } else {
+                        scheduleNext();
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.error("stream {} failed after {} chunks", subject, sent, e);
@@ -139,11 +150,31 @@ public final class StreamPublisher {
             return true;
         }
 
+        boolean stallsNow() {
+            return faults.stallAfter() != null && sent >= faults.stallAfter();
+        }
+
+        /** Fault stream_stall_after: nothing more is published, and the stream is forgotten. */
+        synchronized void stall() {
+            LOG.info("fault stream_stall_after: stream {} goes silent after {} chunks", subject, sent);
+            ended = true;
+            active.remove(requestId, this);
+        }
+
         private void end(String how, byte[] body) {
             ended = true;
             active.remove(requestId, this);
             Headers h = headers(sent + 1);
             h.put(END, how);
+            publish(sent + 1, h, body);
+        }
+
+        /** Publishes one message, unless fault stream_skip_seq leaves its seq out. */
+        private void publish(int seq, Headers h, byte[] body) {
+            if (faults.skipSeq() != null && faults.skipSeq() == seq) {
+                LOG.info("fault stream_skip_seq: stream {} leaves out seq {}", subject, seq);
+                return;
+            }
             connection.publish(subject, h, body);
         }
 

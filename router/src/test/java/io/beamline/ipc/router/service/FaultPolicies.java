@@ -14,16 +14,19 @@ final class FaultPolicies {
     }
 
     static Path write(Path dir) throws IOException {
-        return RouterFixture.policies(dir, Map.of(
-                TENANT + "/plain", "{" + PROVIDERS + "}",
-                TENANT + "/slow", "{" + PROVIDERS + ",\"faults\":{\"delay_ms\":400}}",
-                TENANT + "/late", "{" + PROVIDERS + ",\"faults\":{\"late_reply_ms\":1500}}",
-                TENANT + "/silent", "{" + PROVIDERS + ",\"faults\":{\"no_reply\":true}}",
-                TENANT + "/blocked", "{" + PROVIDERS + ",\"faults\":{\"error\":{\"code\":\"validator_blocked\","
-                        + "\"details\":{\"validator\":\"pii\"}}}}",
-                TENANT + "/garbled", "{" + PROVIDERS + ",\"faults\":{\"malformed\":true}}",
-                TENANT + "/short_stream", "{" + PROVIDERS + ",\"stream\":{\"chunks\":2,\"chunk_bytes\":7}}",
-                TENANT + "/breaks_stream", "{" + PROVIDERS + ",\"faults\":{\"stream_error_after\":1}}",
-                TENANT + "/endless_stream", "{" + PROVIDERS + ",\"stream\":{\"chunks\":100000,\"interval_ms\":50}}"));
+        return RouterFixture.policies(dir, Map.ofEntries(
+                Map.entry(TENANT + "/plain", "{" + PROVIDERS + "}"),
+                Map.entry(TENANT + "/slow", "{" + PROVIDERS + ",\"faults\":{\"delay_ms\":400}}"),
+                Map.entry(TENANT + "/late", "{" + PROVIDERS + ",\"faults\":{\"late_reply_ms\":1500}}"),
+                Map.entry(TENANT + "/silent", "{" + PROVIDERS + ",\"faults\":{\"no_reply\":true}}"),
+                Map.entry(TENANT + "/blocked", "{" + PROVIDERS + ",\"faults\":{\"error\":{"
+                        + "\"code\":\"validator_blocked\",\"details\":{\"validator\":\"pii\"}}}}"),
+                Map.entry(TENANT + "/garbled", "{" + PROVIDERS + ",\"faults\":{\"malformed\":true}}"),
+                Map.entry(TENANT + "/short_stream", "{" + PROVIDERS + ",\"stream\":{\"chunks\":2,\"chunk_bytes\":7}}"),
+                Map.entry(TENANT + "/breaks_stream", "{" + PROVIDERS + ",\"faults\":{\"stream_error_after\":1}}"),
+                Map.entry(TENANT + "/skips_stream", "{" + PROVIDERS + ",\"faults\":{\"stream_skip_seq\":1}}"),
+                Map.entry(TENANT + "/stalls_stream", "{" + PROVIDERS + ",\"faults\":{\"stream_stall_after\":0}}"),
+                Map.entry(TENANT + "/endless_stream",
+                        "{" + PROVIDERS + ",\"stream\":{\"chunks\":100000,\"interval_ms\":50}}")));
     }
 }

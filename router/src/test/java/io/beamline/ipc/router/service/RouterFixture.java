@@ -1,11 +1,13 @@
 package io.beamline.ipc.router.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beamline.ipc.router.decide.DecisionEngine;
 import io.beamline.ipc.router.policy.PolicyStore;
+import io.beamline.ipc.router.stream.StreamPublisher;
 import io.beamline.ipc.testkit.NatsServerProcess;
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -17,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A private nats-server, an in-process Router on it and a plain jnats client, for one test class. Requests
@@ -28,6 +32,11 @@ final class RouterFixture implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(5);
+    /**
+     * How long "nothing more on a stream" is watched: many times the test streams' 5..50 ms pace, so a stream
+     * that went on would be seen; a silence can only be observed for a while, never proved.
+     */
+    static final Duration QUIET = Duration.ofMillis(750);
 
     final NatsServerProcess nats;
     final Connection routerConnection;
@@ -90,6 +99,64 @@ final class RouterFixture implements AutoCloseable {
         Message reply = send(body, headers).reply(WAIT);
         assertThat(reply).as("a reply within " + WAIT).isNotNull();
         return reply;
+    }
+
+    /** Subscribes to {@code beamline.router.v1.stream.<requestId>}; the server has it once this returns. */
+    Subscription subscribeStream(String requestId) throws Exception {
+        Subscription sub = client.subscribe("beamline.router.v1.stream." + requestId);
+        client.flush(WAIT);
+        return sub;
+    }
+
+    /** Every message of the stream, up to and including the end message, which must come within {@link #WAIT}. */
+    static List<Message> readUntilEnd(Subscription sub) {
+        List<Message> out = new CopyOnWriteArrayList<>();
+        await("the stream's end message").atMost(WAIT).until(() -> {
+            Message m = sub.nextMessage(Duration.ofMillis(100));
+            if (m != null) {
+                out.add(m);
+            }
+            return !out.isEmpty() && out.get(out.size() - 1).getHeaders().getFirst(StreamPublisher.END) != null;
+        });
+        return out;
+    }
+
+    /** The next {@code n} messages of a stream, which must come within {@link #WAIT}. */
+    static List<Message> read(Subscription sub, int n) {
+        List<Message> out = new CopyOnWriteArrayList<>();
+        await(n + " stream messages").atMost(WAIT).until(() -> {
+            Message m = sub.nextMessage(Duration.ofMillis(100));
+            if (m != null) {
+                out.add(m);
+            }
+            return out.size() >= n;
+        });
+        return out;
+    }
+
+    /** Nothing arrives on {@code sub} during {@link #QUIET}. */
+    static void assertSilent(Subscription sub) {
+        List<Message> late = new CopyOnWriteArrayList<>();
+        await("no stream message for " + QUIET).during(QUIET).atMost(QUIET.plus(WAIT)).until(() -> {
+            Message m = sub.nextMessage(Duration.ofMillis(20));
+            if (m != null) {
+                late.add(m);
+            }
+            return late.isEmpty();
+        });
+        assertThat(seqs(late)).as("stream messages after the silence began").isEmpty();
+    }
+
+    static int seq(Message m) {
+        return Integer.parseInt(m.getHeaders().getFirst(StreamPublisher.SEQ));
+    }
+
+    static List<Integer> seqs(List<Message> stream) {
+        return stream.stream().map(RouterFixture::seq).toList();
+    }
+
+    static String end(Message m) {
+        return m.getHeaders().getFirst(StreamPublisher.END);
     }
 
     static JsonNode json(Message m) throws IOException {

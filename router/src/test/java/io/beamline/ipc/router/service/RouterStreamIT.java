@@ -2,7 +2,13 @@ package io.beamline.ipc.router.service;
 
 import static io.beamline.ipc.router.service.FaultPolicies.TENANT;
 import static io.beamline.ipc.router.service.RouterFixture.body;
+import static io.beamline.ipc.router.service.RouterFixture.assertSilent;
+import static io.beamline.ipc.router.service.RouterFixture.end;
 import static io.beamline.ipc.router.service.RouterFixture.json;
+import static io.beamline.ipc.router.service.RouterFixture.read;
+import static io.beamline.ipc.router.service.RouterFixture.readUntilEnd;
+import static io.beamline.ipc.router.service.RouterFixture.seq;
+import static io.beamline.ipc.router.service.RouterFixture.seqs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,7 +22,6 @@ import io.nats.client.impl.Headers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,26 +50,12 @@ class RouterStreamIT {
     }
 
     private static Subscription subscribe(String requestId) throws Exception {
-        Subscription sub = f.client.subscribe("beamline.router.v1.stream." + requestId);
-        f.client.flush(RouterFixture.WAIT);
-        return sub;
+        return f.subscribeStream(requestId);
     }
 
-    /** Every message of the stream, up to and including the end message. */
-    private static List<Message> readUntilEnd(Subscription sub) throws Exception {
-        List<Message> out = new ArrayList<>();
-        await().atMost(RouterFixture.WAIT).until(() -> {
-            Message m = sub.nextMessage(Duration.ofMillis(100));
-            if (m != null) {
-                out.add(m);
-            }
-            return !out.isEmpty() && out.get(out.size() - 1).getHeaders().getFirst(StreamPublisher.END) != null;
-        });
-        return out;
-    }
-
-    private static int seq(Message m) {
-        return Integer.parseInt(m.getHeaders().getFirst(StreamPublisher.SEQ));
+    private static Message cancel(String requestId) throws Exception {
+        return f.client.request("beamline.router.v1.cancel",
+                ("{\"request_id\":\"" + requestId + "\"}").getBytes(StandardCharsets.UTF_8), RouterFixture.WAIT);
     }
 
     @Test
@@ -131,9 +122,7 @@ class RouterStreamIT {
         Subscription sub = subscribe("s-5");
         f.decide(body("s-5", TENANT, "endless_stream", true), null);
         assertThat(sub.nextMessage(RouterFixture.WAIT)).as("first chunk").isNotNull();
-        Message cancel = f.client.request("beamline.router.v1.cancel",
-                "{\"request_id\":\"s-5\"}".getBytes(StandardCharsets.UTF_8), RouterFixture.WAIT);
-        assertThat(json(cancel).get("cancelled").asBoolean()).isTrue();
+        assertThat(json(cancel("s-5")).get("cancelled").asBoolean()).isTrue();
         List<Message> rest = readUntilEnd(sub);
         Message end = rest.get(rest.size() - 1);
         assertThat(end.getHeaders().getFirst(StreamPublisher.END)).isEqualTo(StreamPublisher.END_CANCELLED);
@@ -157,5 +146,124 @@ class RouterStreamIT {
         Message reply = f.decide(body("has.dots", TENANT, "plain", true), null);
         assertThat(json(reply).get("ok").asBoolean()).isTrue();
         assertThat(sub.nextMessage(Duration.ofMillis(300))).isNull();
+    }
+
+    // stream_skip_seq: a gap in Beamline-Stream-Seq; the fixture's streams are 4 chunks of 100 bytes, then the end.
+
+    @Test
+    void streamSkipSeqHeaderLeavesOutThatSeqAndTheStreamGoesOnToItsNormalEnd() throws Exception {
+        Subscription sub = subscribe("k-1");
+        Message reply = f.decide(body("k-1", TENANT, "plain", true),
+                new Headers().put(FaultHeaders.STREAM_SKIP_SEQ, "2"));
+        assertThat(json(reply).get("ok").asBoolean()).isTrue();
+        List<Message> stream = readUntilEnd(sub);
+        assertThat(seqs(stream)).containsExactly(1, 3, 4, 5);
+        assertThat(new String(stream.get(1).getData(), StandardCharsets.US_ASCII)).startsWith("chunk 3/4;");
+        Message end = stream.get(3);
+        assertThat(end(end)).isEqualTo(StreamPublisher.END_COMPLETE);
+        JsonNode done = json(end);
+        assertThat(done.get("ok").asBoolean()).isTrue();
+        assertThat(done.get("chunks").asInt()).as("the end message as without the fault").isEqualTo(4);
+        assertThat(done.get("bytes").asLong()).isEqualTo(400);
+        assertSilent(sub);
+    }
+
+    @Test
+    void streamSkipSeqByPolicy() throws Exception {
+        Subscription sub = subscribe("k-2");
+        f.decide(body("k-2", TENANT, "skips_stream", true), null);
+        List<Message> stream = readUntilEnd(sub);
+        assertThat(seqs(stream)).containsExactly(2, 3, 4, 5);
+        assertThat(end(stream.get(3))).isEqualTo(StreamPublisher.END_COMPLETE);
+    }
+
+    @Test
+    void aStreamFaultHeaderOverridesThePolicysOneFieldByField() throws Exception {
+        Subscription skip = subscribe("k-3");
+        f.decide(body("k-3", TENANT, "skips_stream", true), new Headers().put(FaultHeaders.STREAM_SKIP_SEQ, "3"));
+        assertThat(seqs(readUntilEnd(skip))).containsExactly(1, 2, 4, 5);
+        // Another field in the header: the policy's stream_skip_seq (1) still applies.
+        Subscription both = subscribe("k-4");
+        f.decide(body("k-4", TENANT, "skips_stream", true),
+                new Headers().put(FaultHeaders.STREAM_ERROR_AFTER, "3"));
+        List<Message> stream = readUntilEnd(both);
+        assertThat(seqs(stream)).containsExactly(2, 3, 4);
+        assertThat(end(stream.get(2))).isEqualTo(StreamPublisher.END_ERROR);
+    }
+
+    @Test
+    void streamSkipSeqBeyondTheLastSeqSkipsNothing() throws Exception {
+        Subscription sub = subscribe("k-5");
+        f.decide(body("k-5", TENANT, "plain", true), new Headers().put(FaultHeaders.STREAM_SKIP_SEQ, "6"));
+        List<Message> stream = readUntilEnd(sub);
+        assertThat(seqs(stream)).containsExactly(1, 2, 3, 4, 5);
+        assertThat(end(stream.get(4))).isEqualTo(StreamPublisher.END_COMPLETE);
+    }
+
+    @Test
+    void streamSkipSeqOfTheEndMessageLeavesTheStreamWithoutAnEndButFinished() throws Exception {
+        Subscription sub = subscribe("k-6");
+        f.decide(body("k-6", TENANT, "plain", true), new Headers().put(FaultHeaders.STREAM_SKIP_SEQ, "5"));
+        List<Message> chunks = read(sub, 4);
+        assertThat(seqs(chunks)).containsExactly(1, 2, 3, 4);
+        assertThat(chunks).allSatisfy(m -> assertThat(end(m)).isNull());
+        assertSilent(sub);
+        await().atMost(RouterFixture.WAIT).until(() -> f.router.runningStreams() == 0);
+    }
+
+    // stream_stall_after: after N chunks nothing more, no end message, and the stream is forgotten.
+
+    @Test
+    void streamStallAfterHeaderPublishesExactlyThatManyChunksThenNothingAndForgetsTheStream() throws Exception {
+        Subscription sub = subscribe("t-1");
+        // 100,000 chunks at 50 ms: without the stall it would still be running long after this test.
+        Message reply = f.decide(body("t-1", TENANT, "endless_stream", true),
+                new Headers().put(FaultHeaders.STREAM_STALL_AFTER, "2"));
+        assertThat(json(reply).get("ok").asBoolean()).isTrue();
+        List<Message> chunks = read(sub, 2);
+        assertThat(seqs(chunks)).containsExactly(1, 2);
+        assertThat(chunks).allSatisfy(m -> assertThat(end(m)).isNull());
+        assertSilent(sub);
+        await("the stalled stream no longer counts as running").atMost(RouterFixture.WAIT)
+                .until(() -> f.router.runningStreams() == 0);
+        JsonNode cancelled = json(cancel("t-1"));
+        assertThat(cancelled.get("cancelled").asBoolean()).as("as for a finished stream").isFalse();
+        assertThat(sub.nextMessage(Duration.ofMillis(300))).as("not even a cancelled end message").isNull();
+        // The decision itself stands.
+        Message decision = f.client.request("beamline.router.v1.get_decision",
+                "{\"request_id\":\"t-1\"}".getBytes(StandardCharsets.UTF_8), RouterFixture.WAIT);
+        assertThat(decision.getData()).isEqualTo(reply.getData());
+    }
+
+    @Test
+    void streamStallAfterZeroByPolicyPublishesNothingAtAll() throws Exception {
+        Subscription sub = subscribe("t-2");
+        assertThat(json(f.decide(body("t-2", TENANT, "stalls_stream", true), null)).get("ok").asBoolean()).isTrue();
+        assertSilent(sub);
+        await().atMost(RouterFixture.WAIT).until(() -> f.router.runningStreams() == 0);
+        assertThat(json(cancel("t-2")).get("cancelled").asBoolean()).isFalse();
+    }
+
+    @Test
+    void streamStallAfterWinsOverAnErrorAtTheSamePointAndSkipSeqStillApplies() throws Exception {
+        Subscription sub = subscribe("t-3");
+        f.decide(body("t-3", TENANT, "plain", true), new Headers().put(FaultHeaders.STREAM_STALL_AFTER, "3")
+                .put(FaultHeaders.STREAM_ERROR_AFTER, "3").put(FaultHeaders.STREAM_SKIP_SEQ, "2"));
+        List<Message> chunks = read(sub, 2);
+        assertThat(seqs(chunks)).containsExactly(1, 3);
+        assertSilent(sub);
+    }
+
+    @Test
+    void streamStallAfterAtOrBeyondTheChunkCount() throws Exception {
+        Subscription atEnd = subscribe("t-4");
+        f.decide(body("t-4", TENANT, "plain", true), new Headers().put(FaultHeaders.STREAM_STALL_AFTER, "4"));
+        assertThat(seqs(read(atEnd, 4))).containsExactly(1, 2, 3, 4);
+        assertSilent(atEnd);
+        Subscription beyond = subscribe("t-5");
+        f.decide(body("t-5", TENANT, "plain", true), new Headers().put(FaultHeaders.STREAM_STALL_AFTER, "5"));
+        List<Message> stream = readUntilEnd(beyond);
+        assertThat(seqs(stream)).containsExactly(1, 2, 3, 4, 5);
+        assertThat(end(stream.get(4))).isEqualTo(StreamPublisher.END_COMPLETE);
     }
 }
