@@ -138,12 +138,20 @@ public final class GatewaySettings {
             "1048576", Parsers.intIn(4096, 64 * 1024 * 1024),
             "stream bytes waiting for one client that does not read; past it the stream ends with status overflow");
 
-    public static final Setting<Integer> STREAMS_REPLAY_BYTES = declare("streams.replay_bytes", "262144",
+    public static final Setting<Integer> STREAMS_MAX_RUNNING = declare("streams.max_running", "1000",
+            Parsers.intIn(1, 100_000),
+            "streams running at once; a streaming submit beyond it gets 503 stream_limit at once");
+
+    public static final Setting<Integer> STREAMS_REPLAY_BYTES = declare("streams.replay_bytes", "65536",
             Parsers.intIn(0, 64 * 1024 * 1024),
             "the latest chunks of each stream kept for STREAM_SUBSCRIBE from_seq (oldest dropped first)");
 
     public static final Setting<Integer> STREAMS_REPLAY_TTL_MS = declare("streams.replay_ttl_ms", "60000",
             Parsers.intIn(0, 86_400_000), "how long an ended stream can still be subscribed to and replayed");
+
+    public static final Setting<Integer> STREAMS_REPLAY_MAX_ENDED = declare("streams.replay_max_ended", "256",
+            Parsers.intIn(0, 100_000),
+            "ended streams kept for replay at most; past it the oldest ended one is forgotten early");
 
     public static final Setting<Integer> DRAIN_TIMEOUT_MS = declare("shutdown.drain_timeout_ms", "10000",
             Parsers.intIn(0, 600_000), "on SIGTERM, how long in-flight requests may take before the gateway exits");

@@ -70,14 +70,25 @@ final class SubmitTask {
                         "too many tasks in flight; retry later");
             }));
         }
-        RoutedStream stream = call.stream() ? streams.open(call.taskId(), call.traceId(), caller.uid()) : null;
+        RoutedStream stream = null;
+        if (call.stream()) {
+            stream = streams.open(call.taskId(), call.traceId(), caller.uid()).orElse(null);
+            if (stream == null) {
+                TaskOutcome refused = TaskOutcome.failed(ErrorBody.of(ErrorCode.OVERLOADED, "stream_limit",
+                        "too many streams are running in this gateway; retry later"));
+                registry.finish(call.taskId(), refused);
+                admission.notSent();
+                return done(TaskAnswer.of(call.taskId(), call.traceId(), refused));
+            }
+        }
         CompletableFuture<TaskOutcome> reply = ask(call, stream);
         reply.thenAccept(ended::complete);
         ended.thenRun(() -> reply.cancel(false)); // ended by a cancel: stop waiting for the Router
-        CompletableFuture<TaskAnswer> answer = ended.thenApply(outcome -> settle(call, admission, outcome, stream));
+        RoutedStream opened = stream;
+        CompletableFuture<TaskAnswer> answer = ended.thenApply(outcome -> settle(call, admission, outcome, opened));
         answer.whenComplete((a, e) -> {
             if (e instanceof CancellationException) {
-                clientGone(call, admission, ended, stream);
+                clientGone(call, admission, ended, opened);
             }
         });
         return answer;
