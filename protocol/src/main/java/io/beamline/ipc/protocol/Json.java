@@ -49,18 +49,24 @@ public final class Json {
     }
 
     /**
-     * Parses a payload that must be a JSON object.
+     * Parses a payload that must be a JSON object. One trailing NUL byte is ignored: C clients that count
+     * the string's terminator send it. Any other NUL, like any other control byte outside a string's
+     * escapes, is invalid JSON.
      *
      * @throws ProtocolException with {@link ErrorCode#INVALID_PAYLOAD} and a message saying what is wrong
      */
     public static ObjectNode parseObject(byte[] payload) {
-        if (payload.length == 0) {
+        int length = payload.length;
+        if (length > 0 && payload[length - 1] == 0) {
+            length--;
+        }
+        if (length == 0) {
             throw invalid("payload is empty; a JSON object is required");
         }
-        requireStrictUtf8(payload);
+        requireStrictUtf8(payload, length);
         JsonNode node;
         try {
-            node = MAPPER.readTree(payload);
+            node = MAPPER.readTree(payload, 0, length);
         } catch (JsonProcessingException e) {
             throw invalid("payload is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -92,19 +98,19 @@ public final class Json {
      * Jackson tolerates some malformed UTF-8 (e.g. encoded surrogates); a strict decoder does not.
      * Most payloads are ASCII, which is valid UTF-8 as is: only others pay for the decoder.
      */
-    private static void requireStrictUtf8(byte[] bytes) {
+    private static void requireStrictUtf8(byte[] bytes, int length) {
         int i = 0;
-        while (i < bytes.length && bytes[i] >= 0) {
+        while (i < length && bytes[i] >= 0) {
             i++;
         }
-        if (i == bytes.length) {
+        if (i == length) {
             return;
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
-            decoder.decode(ByteBuffer.wrap(bytes, i, bytes.length - i));
+            decoder.decode(ByteBuffer.wrap(bytes, i, length - i));
         } catch (CharacterCodingException e) {
             throw invalid("payload is not valid UTF-8");
         }

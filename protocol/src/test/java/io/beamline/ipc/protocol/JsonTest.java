@@ -23,6 +23,27 @@ class JsonTest {
         }
     }
 
+    /** C clients that count the string's terminator send it: exactly one trailing NUL is not part of the JSON. */
+    @Test
+    void oneTrailingNulIsIgnored() {
+        assertThat(Json.parseObject(bytes("{\"a\":1}\0")).toString()).isEqualTo("{\"a\":1}");
+        assertThat(Json.parseObject(bytes("{\"a\":\"é\"}\0")).path("a").asText()).isEqualTo("é");
+    }
+
+    @Test
+    void anyOtherNulOrControlByteIsStillInvalid() {
+        for (String bad : new String[] {"{\"a\":1}\0\0", "\0{\"a\":1}", "{\"a\":\0 1}", "{\"a\":\"x\0y\"}",
+                "{\"a\":\"é\"}\0\0", "\0", "\0\0", "{\"a\":1}\u0001", "{\"a\":1}\u001f", "{\"a\":1}\u0001\0"}) {
+            assertThatThrownBy(() -> Json.parseObject(bytes(bad)))
+                    .as(bad.replace("\0", "<NUL>")).isInstanceOfSatisfying(ProtocolException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD));
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     @Test
     void boundsNesting() {
         String ok = "{\"a\":" + "[".repeat(Json.MAX_NESTING_DEPTH - 2) + "]".repeat(Json.MAX_NESTING_DEPTH - 2) + "}";

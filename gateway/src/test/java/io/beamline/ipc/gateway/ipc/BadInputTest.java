@@ -3,6 +3,7 @@ package io.beamline.ipc.gateway.ipc;
 import static io.beamline.ipc.testkit.RawIpcConnection.frame;
 import static io.beamline.ipc.testkit.RawIpcConnection.rawFrame;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beamline.ipc.gateway.config.IpcConfig;
@@ -33,12 +34,13 @@ class BadInputTest {
     @TempDir
     Path dir;
 
+    private final ControllableTasks tasks = new ControllableTasks();
     private IpcServer server;
     private RawIpcConnection bystander;
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServers.start(TestServers.config(dir));
+        server = TestServers.start(TestServers.config(dir), tasks);
         bystander = RawIpcConnection.open(server.socketPath());
     }
 
@@ -141,6 +143,28 @@ class BadInputTest {
         try (RawIpcConnection c = RawIpcConnection.open(server.socketPath())) {
             c.send(frame(MessageType.TASK_SUBMIT, payload));
             assertError(c.read(), ErrorCode.INVALID_PAYLOAD);
+            assertStillOpen(c);
+        }
+    }
+
+    /** C clients that count the string's terminator send one NUL after the JSON; that one byte is ignored. */
+    @Test
+    void oneTrailingNulIsServedAsIfAbsentButTwoAreCode4() {
+        try (RawIpcConnection c = RawIpcConnection.open(server.socketPath())) {
+            c.send(frame(MessageType.TASK_SUBMIT, "{\"task_type\":\"t\",\"payload\":{\"a\":1}}\0"));
+            await().until(() -> tasks.submitted.size() == 1);
+            assertThat(tasks.submitted.get(0).payload().toString())
+                    .isEqualTo("{\"task_type\":\"t\",\"payload\":{\"a\":1}}");
+            tasks.submitted.get(0).future().complete(Json.mapper().createObjectNode().put("ok", true));
+            Frame ok = c.read();
+            assertThat(ok.type()).isEqualTo(MessageType.RESPONSE_OK);
+            assertThat(new String(ok.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"ok\":true}");
+
+            c.send(frame(MessageType.TASK_SUBMIT, "{\"task_type\":\"t\",\"payload\":{\"a\":1}}\0\0"));
+            assertError(c.read(), ErrorCode.INVALID_PAYLOAD);
+            c.send(frame(MessageType.TASK_QUERY, "{\"task_id\":\"t\0\"}"));
+            assertError(c.read(), ErrorCode.INVALID_PAYLOAD);
+            assertThat(tasks.submitted).hasSize(1);
             assertStillOpen(c);
         }
     }
