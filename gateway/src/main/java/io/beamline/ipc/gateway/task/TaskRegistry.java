@@ -3,8 +3,8 @@ package io.beamline.ipc.gateway.task;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +13,11 @@ import java.util.Optional;
  * {@code ttl} after it finished (time from the injected clock). When full, the oldest finished task makes
  * room; a registry full of pending tasks refuses new ones. Pending tasks are never evicted: their own
  * deadline ends them. Status moves once, from PENDING to a final status; the first mover wins.
+ *
+ * <p>A task id stays in use while its task is pending or its outcome stands: a decision, or an error that
+ * retrying would not change. A task that ended with a retryable error
+ * ({@link io.beamline.ipc.protocol.ErrorBody#retryable()}: no NATS, a timeout, the Router unavailable, …) frees
+ * its id at once, so the client's retry with the same id is served; the new task replaces the old entry.
  */
 public final class TaskRegistry {
 
@@ -39,6 +44,11 @@ public final class TaskRegistry {
             this.abort = abort;
         }
 
+        /** Ended with a retryable error: the id is free for the client's retry. */
+        boolean freedForRetry() {
+            return outcome instanceof TaskOutcome.Failed f && f.error().retryable();
+        }
+
         TaskSnapshot snapshot() {
             return new TaskSnapshot(taskId, traceId, status, Optional.ofNullable(outcome), createdAt, finishedAt);
         }
@@ -48,8 +58,8 @@ public final class TaskRegistry {
     private final Duration ttl;
     private final Clock clock;
     private final Map<String, Entry> entries = new HashMap<>();
-    /** Finished entries in finish order = expiry order (one TTL for all). */
-    private final ArrayDeque<Entry> finished = new ArrayDeque<>();
+    /** Finished entries in finish order = expiry order (one TTL for all); an entry replaced by a retry leaves. */
+    private final LinkedHashSet<Entry> finished = new LinkedHashSet<>();
 
     public TaskRegistry(int maxSize, Duration ttl, Clock clock) {
         this.maxSize = maxSize;
@@ -58,21 +68,27 @@ public final class TaskRegistry {
     }
 
     /**
-     * Records a new pending task.
+     * Records a new pending task. An id is refused while a task holds it (see the class comment); a task that
+     * ended with a retryable error is replaced.
      *
      * @param abort run (outside the registry's lock) when the task is cancelled while pending
      * @return empty when registered, else why not
      */
     public synchronized Optional<Refusal> register(String taskId, String traceId, Runnable abort) {
         expire();
-        if (entries.containsKey(taskId)) {
-            return Optional.of(Refusal.DUPLICATE_ID);
+        Entry existing = entries.get(taskId);
+        if (existing != null) {
+            if (!existing.freedForRetry()) {
+                return Optional.of(Refusal.DUPLICATE_ID);
+            }
+            finished.remove(existing);
+            entries.remove(taskId);
         }
         if (entries.size() >= maxSize) {
-            Entry oldest = finished.poll();
-            if (oldest == null) {
+            if (finished.isEmpty()) {
                 return Optional.of(Refusal.FULL);
             }
+            Entry oldest = finished.removeFirst();
             entries.remove(oldest.taskId, oldest);
         }
         entries.put(taskId, new Entry(taskId, traceId, clock.instant(), abort));
@@ -137,9 +153,8 @@ public final class TaskRegistry {
 
     private void expire() {
         Instant now = clock.instant();
-        for (Entry head = finished.peek(); head != null && !now.isBefore(head.finishedAt.plus(ttl));
-             head = finished.peek()) {
-            finished.poll();
+        while (!finished.isEmpty() && !now.isBefore(finished.getFirst().finishedAt.plus(ttl))) {
+            Entry head = finished.removeFirst();
             entries.remove(head.taskId, head);
         }
     }

@@ -61,6 +61,71 @@ class TaskRegistryTest {
         assertThat(registry.register("a", "t", () -> { })).contains(TaskRegistry.Refusal.DUPLICATE_ID);
     }
 
+    /** Bodies written out, retryable flag included: the rule reads the body's flag, not a table of codes. */
+    private static final ErrorBody NATS_UNAVAILABLE =
+            new ErrorBody(7, 503, "nats_unavailable", "no NATS connection", true, null, null);
+    private static final ErrorBody TIMED_OUT = new ErrorBody(5, 504, "timeout", "no reply in time", true, null, null);
+    private static final ErrorBody ROUTER_RATE_LIMITED =
+            new ErrorBody(9, 429, "rate_limit_exceeded", "Router: slow down", true, 1000L, null);
+    private static final ErrorBody POLICY_NOT_FOUND =
+            new ErrorBody(11, 404, "policy_not_found", "Router: no such policy", false, null, null);
+    private static final ErrorBody ROUTER_FAILED =
+            new ErrorBody(14, 500, "decision_failed", "Router: failed", false, null, null);
+    private static final ErrorBody CANCELLED = new ErrorBody(10, 499, "cancelled", "by TASK_CANCEL", false, null, null);
+
+    @Test
+    void aTaskThatFailedWithARetryableErrorFreesItsIdAndTheRetryReplacesIt() {
+        for (ErrorBody retryable : new ErrorBody[] {NATS_UNAVAILABLE, TIMED_OUT, ROUTER_RATE_LIMITED}) {
+            String id = "retry-" + retryable.reason();
+            registry.register(id, "first", () -> { });
+            registry.finish(id, TaskOutcome.failed(retryable));
+            assertThat(registry.register(id, "second", () -> { })).as(retryable.reason()).isEmpty();
+            TaskSnapshot retry = registry.get(id).orElseThrow();
+            assertThat(retry.status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(retry.traceId()).isEqualTo("second");
+            assertThat(registry.finish(id, DECIDED)).as("the retry is finished, not the old entry").isTrue();
+            assertThat(registry.register(id, "third", () -> { })).as("a decision holds the id")
+                    .contains(TaskRegistry.Refusal.DUPLICATE_ID);
+        }
+    }
+
+    @Test
+    void aPendingTaskADecisionANonRetryableErrorAndACancelKeepTheirIds() {
+        registry.register("pending", "t", () -> { });
+        registry.register("decided", "t", () -> { });
+        registry.finish("decided", DECIDED);
+        assertThat(registry.register("pending", "t", () -> { })).contains(TaskRegistry.Refusal.DUPLICATE_ID);
+        assertThat(registry.register("decided", "t", () -> { })).contains(TaskRegistry.Refusal.DUPLICATE_ID);
+        for (ErrorBody standing : new ErrorBody[] {POLICY_NOT_FOUND, ROUTER_FAILED}) {
+            TaskRegistry own = new TaskRegistry(3, Duration.ofSeconds(60), clock);
+            own.register("a", "t", () -> { });
+            own.finish("a", TaskOutcome.failed(standing));
+            assertThat(own.register("a", "t", () -> { })).as(standing.reason())
+                    .contains(TaskRegistry.Refusal.DUPLICATE_ID);
+        }
+        TaskRegistry own = new TaskRegistry(3, Duration.ofSeconds(60), clock);
+        own.register("a", "t", () -> { });
+        own.cancel("a", TaskOutcome.failed(CANCELLED));
+        assertThat(own.register("a", "t", () -> { })).contains(TaskRegistry.Refusal.DUPLICATE_ID);
+    }
+
+    @Test
+    void aReplacedEntryNeitherMakesRoomNorExpiresItsRetry() {
+        registry.register("a", "t", () -> { });
+        registry.finish("a", TaskOutcome.failed(NATS_UNAVAILABLE));
+        registry.register("b", "t", () -> { });
+        registry.register("c", "t", () -> { });
+        assertThat(registry.register("a", "retry", () -> { })).as("replaces, needs no room").isEmpty();
+        assertThat(registry.size()).isEqualTo(3);
+        assertThat(registry.register("d", "t", () -> { })).as("all three pending")
+                .contains(TaskRegistry.Refusal.FULL);
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(registry.get("a").orElseThrow().status()).as("the old entry's TTL is not the retry's")
+                .isEqualTo(TaskStatus.PENDING);
+        assertThat(registry.get("b")).isPresent();
+        assertThat(registry.get("c")).isPresent();
+    }
+
     @Test
     void cancelEndsAPendingTaskOnceAndRunsItsAbort() {
         AtomicInteger aborted = new AtomicInteger();

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class SubmitOutcomeTest {
 
     private RouterClient router;
+    private final TaskRegistry registry = new TaskRegistry(16, Duration.ofMinutes(1), Clock.systemUTC());
 
     static final class Recorder implements OutcomeAwareGate {
         final List<Kind> ended = new CopyOnWriteArrayList<>();
@@ -58,7 +59,7 @@ class SubmitOutcomeTest {
 
     private RoutedTasks service(SubmitGate... gates) {
         return new RoutedTasks(router, RouterConfig.defaults(Duration.ofSeconds(1)), StreamsConfig.DEFAULTS, new SubmitGates(List.of(gates)),
-                new TaskRegistry(16, Duration.ofMinutes(1), Clock.systemUTC()));
+                registry);
     }
 
     private static ObjectNode submit(String taskId) {
@@ -78,20 +79,39 @@ class SubmitOutcomeTest {
         SubmitGate refusing = (t, c) -> Optional.of(ErrorBody.of(ErrorCode.OVERLOADED, "no"));
         TaskAnswer answer = service(first, refusing, never).submit(submit("a"), Caller.UNKNOWN).join();
         assertThat(reason(answer)).isEqualTo("overloaded");
+        assertThat(registry.get("a")).as("a refused submit never takes its task_id").isEmpty();
         assertThat(first.ended).containsExactly(Kind.NOT_SENT);
         assertThat(never.ended).isEmpty();
     }
 
     @Test
-    void aTransportFailureEndsEveryHolderOnceAsTransportFailedAndADuplicateIdAsNotSent() {
+    void aTransportFailureEndsEveryHolderOnceAsTransportFailed() {
         Recorder a = new Recorder();
         Recorder b = new Recorder();
         RoutedTasks tasks = service(a, b);
         assertThat(reason(tasks.submit(submit("same"), Caller.UNKNOWN).join())).isEqualTo("nats_unavailable");
         assertThat(a.ended).containsExactly(Kind.TRANSPORT_FAILED);
         assertThat(b.ended).containsExactly(Kind.TRANSPORT_FAILED);
+    }
 
-        assertThat(reason(tasks.submit(submit("same"), Caller.UNKNOWN).join())).isEqualTo("duplicate_task_id");
-        assertThat(a.ended).containsExactly(Kind.TRANSPORT_FAILED, Kind.NOT_SENT);
+    /** nats_unavailable is retryable: the retry with the same task_id is served again, not refused as a duplicate. */
+    @Test
+    void aRetryableFailureFreesTheTaskIdForTheClientsRetry() {
+        Recorder a = new Recorder();
+        RoutedTasks tasks = service(a);
+        TaskAnswer first = tasks.submit(submit("same"), Caller.UNKNOWN).join();
+        assertThat(reason(first)).isEqualTo("nats_unavailable");
+        assertThat(((TaskAnswer.Error) first).response().error().retryable()).isTrue();
+
+        assertThat(reason(tasks.submit(submit("same"), Caller.UNKNOWN).join())).isEqualTo("nats_unavailable");
+        assertThat(a.ended).containsExactly(Kind.TRANSPORT_FAILED, Kind.TRANSPORT_FAILED);
+    }
+
+    @Test
+    void aDuplicateIdEndsTheHoldersAsNotSent() {
+        registry.register("held", "t", () -> { }); // a pending task holds the id
+        Recorder a = new Recorder();
+        assertThat(reason(service(a).submit(submit("held"), Caller.UNKNOWN).join())).isEqualTo("duplicate_task_id");
+        assertThat(a.ended).containsExactly(Kind.NOT_SENT);
     }
 }
