@@ -125,6 +125,8 @@ class RouterPathIT {
         assertThat(seen.getHeaders().getFirst("request_id")).isEqualTo("happy-1");
         assertThat(seen.getHeaders().getFirst("traceparent"))
                 .matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01").isNotEqualTo(parent);
+        assertThat(seen.getHeaders().getFirst("span_id"))
+                .isEqualTo(seen.getHeaders().getFirst("traceparent").substring(36, 52));
         assertThat(seen.getReplyTo()).as("one reply subject per request").startsWith("_INBOX.gw.");
 
         TaskResponse q = client.query("happy-1").get(10, TimeUnit.SECONDS);

@@ -86,6 +86,7 @@ public final class DecideRequestMapper {
         headers.put("tenant_id", tenant);
         headers.put("version", "1");
         headers.put("traceparent", span.traceparent());
+        headers.put("span_id", span.spanId()); // the Router's consumer reads the gateway's span here
         headers.put("request_id", taskId);
         return new DecideCall(taskId, span.traceId(), tenant, request, Map.copyOf(headers), deadline, stream);
     }

@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 
 /**
  * A W3C trace context (traceparent {@code 00-<32 hex trace-id>-<16 hex span-id>-<2 hex flags>}).
- * The gateway continues a client's trace with a new span of its own, or starts a new trace.
+ * The gateway continues a client's trace with a new span of its own, or starts a new trace. Its span goes to
+ * the Router twice: in {@link #traceparent()} and alone, as the {@code span_id} header.
+ *
+ * @param spanId 16 hex: this context's own span
  */
 public record TraceContext(String traceId, String spanId, String flags) {
 

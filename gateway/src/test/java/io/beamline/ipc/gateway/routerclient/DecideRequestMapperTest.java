@@ -88,10 +88,24 @@ class DecideRequestMapperTest {
         assertThat(tp).matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01").isNotEqualTo(parent);
     }
 
+    /** The Router's consumer expects span_id beside traceparent: the gateway's own span, not the client's. */
+    @Test
+    void theSpanIdHeaderIsTheGatewaysSpanOfTheTraceparentSent() {
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        DecideCall child = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"traceparent\":\"" + parent + "\"}"));
+        String[] sent = child.headers().get("traceparent").split("-");
+        assertThat(child.headers().get("span_id")).matches("[0-9a-f]{16}").isEqualTo(sent[2])
+                .isNotEqualTo("00f067aa0ba902b7");
+
+        DecideCall fresh = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"}}"));
+        assertThat(fresh.headers().get("span_id")).matches("[0-9a-f]{16}")
+                .isEqualTo(fresh.headers().get("traceparent").split("-")[2]);
+    }
+
     @Test
     void everyRequestCarriesTheContractHeaders() {
         DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"tenant_id\":\"acme\",\"task_id\":\"id-1\"}"));
-        assertThat(call.headers()).containsOnlyKeys("trace_id", "tenant_id", "version", "traceparent", "request_id")
+        assertThat(call.headers()).containsOnlyKeys("trace_id", "tenant_id", "version", "traceparent", "span_id", "request_id")
                 .containsEntry("trace_id", call.traceId()).containsEntry("tenant_id", "acme")
                 .containsEntry("version", "1").containsEntry("request_id", "id-1");
         assertThat(call.headers().get("traceparent")).startsWith("00-" + call.traceId() + "-");
