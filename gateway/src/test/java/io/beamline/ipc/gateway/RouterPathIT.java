@@ -239,14 +239,20 @@ class RouterPathIT {
     @Test
     void aClientDeadlineIsCappedByRouterMaxTimeout() throws Exception {
         router.decide = m -> null;
+        long startEpochMs = System.currentTimeMillis();
         long start = System.nanoTime();
         IpcErrorException e = errorOf(client.submit(json(
                 "{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"deadline_ms\":60000}")));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
+        long answeredEpochMs = System.currentTimeMillis();
         assertThat(e.errorCode()).isEqualTo(ErrorCode.TIMEOUT);
         // Never before the capped deadline; and far from the 60 s the client asked for (a late timer on a busy machine
         // is no failure).
         assertThat(took).as("router.max_timeout_ms = 2000").isBetween(Duration.ofMillis(1900), Duration.ofSeconds(9));
+        // The Router is told the same capped deadline, as the moment the gateway stops waiting.
+        JsonNode request = Json.parseObject(router.decideRequests.poll(10, TimeUnit.SECONDS).getData());
+        assertThat(request.path("metadata").path("deadline").asLong())
+                .isBetween(startEpochMs + 2000, answeredEpochMs + 2000);
     }
 
     @Test

@@ -3,13 +3,13 @@ package io.beamline.ipc.gateway.routerclient;
 import io.beamline.ipc.gateway.config.RouterConfig;
 import io.beamline.ipc.gateway.task.TaskOutcome;
 import io.beamline.ipc.protocol.Json;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Asks the Router's decide service for one mapped submit. The outcome is the decision, the Router's error
- * through the translation table, or why no reply came; cancelling the future frees the request.
+ * Asks the Router's decide service for one mapped submit, waiting as long as the call's deadline (decided by
+ * the mapper). The outcome is the decision, the Router's error through the translation table, or why no reply
+ * came; cancelling the future frees the request.
  */
 public final class DecideClient {
 
@@ -25,7 +25,7 @@ public final class DecideClient {
     }
 
     public CompletableFuture<TaskOutcome> ask(DecideCall call) {
-        return router.request(config.subject(), call.headers(), Json.write(call.request()), deadline(call),
+        return router.request(config.subject(), call.headers(), Json.write(call.request()), call.deadline(),
                 RouterReply::toOutcome);
     }
 
@@ -34,13 +34,7 @@ public final class DecideClient {
      * {@code onStream} hears every stream message in order.
      */
     public RouterClient.StreamingRequest<TaskOutcome> askStreaming(DecideCall call, Consumer<StreamEvent> onStream) {
-        return router.requestWithStream(config.subject(), call.headers(), Json.write(call.request()), deadline(call),
+        return router.requestWithStream(config.subject(), call.headers(), Json.write(call.request()), call.deadline(),
                 RouterReply::toOutcome, call.streamSubject(STREAM_SUBJECT_PREFIX), onStream);
-    }
-
-    /** The client's own deadline_ms, capped by router.max_timeout_ms; else router.timeout_ms. */
-    private Duration deadline(DecideCall call) {
-        Duration asked = call.requestedDeadline().orElse(config.timeout());
-        return asked.compareTo(config.maxTimeout()) > 0 ? config.maxTimeout() : asked;
     }
 }

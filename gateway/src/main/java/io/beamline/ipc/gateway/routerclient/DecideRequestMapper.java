@@ -3,11 +3,13 @@ package io.beamline.ipc.gateway.routerclient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.gateway.config.RouterConfig;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.ProtocolException;
 import io.beamline.ipc.protocol.TaskRef;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +19,13 @@ import java.util.UUID;
 
 /**
  * TASK_SUBMIT payloads (native and the C gateway's legacy editor format) → a DecideRequest the Router
- * accepts, plus its NATS headers. Bad input is an INVALID_PAYLOAD whose message names the field.
+ * accepts, plus its NATS headers and the submit's deadline. Bad input is an INVALID_PAYLOAD whose message
+ * names the field.
+ *
+ * <p>The deadline is decided here, once: the client's {@code deadline_ms} capped by {@code router.max_timeout_ms},
+ * else {@code router.timeout_ms}. The gateway waits that long for the Router ({@link DecideCall#deadline()}), and
+ * the Router is told the same moment as {@code metadata.deadline} (epoch ms, "now" from the injected clock)
+ * unless the client set {@code metadata.deadline} itself.
  */
 public final class DecideRequestMapper {
 
@@ -36,10 +44,17 @@ public final class DecideRequestMapper {
 
     private final String defaultTenant;
     private final String defaultPolicy;
+    private final Duration defaultDeadline;
+    private final Duration maxDeadline;
+    private final Clock clock;
 
-    public DecideRequestMapper(String defaultTenant, String defaultPolicy) {
-        this.defaultTenant = defaultTenant;
-        this.defaultPolicy = defaultPolicy;
+    /** Tenant, policy and deadline defaults from {@code config}; {@code clock} tells the Router's deadline. */
+    public DecideRequestMapper(RouterConfig config, Clock clock) {
+        this.defaultTenant = config.defaultTenant();
+        this.defaultPolicy = config.defaultPolicy();
+        this.defaultDeadline = config.timeout();
+        this.maxDeadline = config.maxTimeout();
+        this.clock = clock;
     }
 
     public DecideCall map(ObjectNode submit) {
@@ -60,7 +75,7 @@ public final class DecideRequestMapper {
                 && idempotencyKey.get().getBytes(StandardCharsets.UTF_8).length > MAX_IDEMPOTENCY_KEY_BYTES) {
             throw invalid("idempotency_key is longer than " + MAX_IDEMPOTENCY_KEY_BYTES + " bytes");
         }
-        Optional<Duration> deadline = deadline(submit);
+        Duration deadline = effective(requestedDeadline(submit));
         TraceContext parent = text(submit, "traceparent", 512).flatMap(TraceContext::parse).orElse(null);
         TraceContext span = parent == null ? TraceContext.newTrace() : parent.child();
 
@@ -78,7 +93,7 @@ public final class DecideRequestMapper {
         request.set("task", task);
         request.put("policy_id", policy);
         object(submit, "constraints").ifPresent(c -> request.set("constraints", c));
-        object(submit, "metadata").ifPresent(m -> request.set("metadata", m));
+        request.set("metadata", withDeadline(object(submit, "metadata"), deadline));
         idempotencyKey.ifPresent(k -> request.put("idempotency_key", k));
 
         Map<String, String> headers = new LinkedHashMap<>();
@@ -121,7 +136,25 @@ public final class DecideRequestMapper {
         return copy;
     }
 
-    private static Optional<Duration> deadline(ObjectNode submit) {
+    /** The client's own deadline_ms, capped by router.max_timeout_ms; else router.timeout_ms (capped alike). */
+    private Duration effective(Optional<Duration> requested) {
+        Duration asked = requested.orElse(defaultDeadline);
+        return asked.compareTo(maxDeadline) > 0 ? maxDeadline : asked;
+    }
+
+    /**
+     * The client's metadata (a copy; absent: a new object) with {@code deadline}: the moment the gateway stops
+     * waiting, in epoch ms. A {@code deadline} the client set is kept as it is; JSON null counts as not set.
+     */
+    private ObjectNode withDeadline(Optional<ObjectNode> clientMetadata, Duration deadline) {
+        ObjectNode metadata = clientMetadata.map(ObjectNode::deepCopy).orElseGet(JsonNodeFactory.instance::objectNode);
+        if (!metadata.hasNonNull("deadline")) {
+            metadata.put("deadline", clock.millis() + deadline.toMillis());
+        }
+        return metadata;
+    }
+
+    private static Optional<Duration> requestedDeadline(ObjectNode submit) {
         JsonNode d = submit.get("deadline_ms");
         if (d == null || d.isNull()) {
             return Optional.empty();

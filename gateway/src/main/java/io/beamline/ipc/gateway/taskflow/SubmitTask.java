@@ -17,6 +17,7 @@ import io.beamline.ipc.gateway.task.TaskSnapshot;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.ProtocolException;
+import java.time.Clock;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,7 +38,7 @@ final class SubmitTask {
 
     SubmitTask(RouterConfig config, SubmitGates gates, TaskRegistry registry, DecideClient decide,
                CancelNotices notices, StreamRegistry streams) {
-        this.mapper = new DecideRequestMapper(config.defaultTenant(), config.defaultPolicy());
+        this.mapper = new DecideRequestMapper(config, Clock.systemUTC());
         this.config = config;
         this.gates = gates;
         this.registry = registry;

@@ -5,18 +5,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.gateway.config.RouterConfig;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.ProtocolException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class DecideRequestMapperTest {
 
-    private final DecideRequestMapper mapper = new DecideRequestMapper("default_tenant", "default");
+    /** 2023-11-14T22:13:20Z */
+    private static final long NOW_MS = 1_700_000_000_000L;
+    /** router.timeout_ms 5000, router.max_timeout_ms 30000 */
+    private static final RouterConfig CONFIG = new RouterConfig("beamline.router.v1.decide", Duration.ofMillis(5000),
+            Duration.ofMillis(30_000), "default_tenant", Map.of(), "default", "beamline.router.v1.get_decision",
+            "beamline.router.v1.cancel");
+    private final DecideRequestMapper mapper =
+            new DecideRequestMapper(CONFIG, Clock.fixed(Instant.ofEpochMilli(NOW_MS), ZoneOffset.UTC));
 
     private static ObjectNode json(String s) {
         return Json.parseObject(s.getBytes(StandardCharsets.UTF_8));
@@ -34,12 +46,12 @@ class DecideRequestMapperTest {
         assertThat(r.path("tenant_id").asText()).isEqualTo("acme");
         assertThat(r.path("policy_id").asText()).isEqualTo("premium");
         assertThat(r.path("task").toString()).isEqualTo("{\"type\":\"text.generate\",\"payload\":{\"prompt\":\"Hello, world\"}}");
-        assertThat(r.path("metadata").toString()).isEqualTo("{\"source\":\"ide\"}");
+        assertThat(r.path("metadata").toString()).isEqualTo("{\"source\":\"ide\",\"deadline\":1700000001500}");
         assertThat(r.path("constraints").toString()).isEqualTo("{\"max_latency_ms\":2000}");
         assertThat(r.path("idempotency_key").asText()).isEqualTo("k-1");
         assertThat(r.path("trace_id").asText()).matches("[0-9a-f]{32}").isEqualTo(call.traceId());
         assertThat(call.taskId()).isEqualTo("req-0001");
-        assertThat(call.requestedDeadline()).contains(Duration.ofMillis(1500));
+        assertThat(call.deadline()).isEqualTo(Duration.ofMillis(1500));
     }
 
     @Test
@@ -49,8 +61,46 @@ class DecideRequestMapperTest {
         assertThat(call.request().path("policy_id").asText()).isEqualTo("default");
         assertThat(call.taskId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
         assertThat(call.request().path("request_id").asText()).isEqualTo(call.taskId());
-        assertThat(call.requestedDeadline()).isEmpty();
-        assertThat(call.request().has("metadata")).isFalse();
+        assertThat(call.deadline()).as("router.timeout_ms").isEqualTo(Duration.ofMillis(5000));
+        assertThat(call.request().path("metadata").toString()).isEqualTo("{\"deadline\":1700000005000}");
+    }
+
+    /** metadata.deadline: epoch ms when the gateway stops waiting = now + the deadline the gateway waits. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "                  | 5000  | 1700000005000",  // router.timeout_ms
+            "\"deadline_ms\":1, | 1     | 1700000000001",
+            "\"deadline_ms\":29999, | 29999 | 1700000029999",
+            "\"deadline_ms\":30000, | 30000 | 1700000030000",
+            "\"deadline_ms\":30001, | 30000 | 1700000030000",  // capped by router.max_timeout_ms
+            "\"deadline_ms\":86400000, | 30000 | 1700000030000"})
+    void theDeadlineTheGatewayWaitsIsTheOneTheRouterIsTold(String deadlineField, long waitMs, long deadlineEpochMs) {
+        String field = deadlineField == null ? "" : deadlineField;
+        for (String submit : new String[] {
+                "{" + field + "\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"}}",
+                "{" + field + "\"command\":\"task_submit\",\"task\":\"t\",\"file\":\"a.py\"}"}) {
+            DecideCall call = mapper.map(json(submit));
+            assertThat(call.deadline()).as(submit).isEqualTo(Duration.ofMillis(waitMs));
+            assertThat(call.request().path("metadata").path("deadline").isIntegralNumber()).isTrue();
+            assertThat(call.request().path("metadata").path("deadline").asLong()).as(submit).isEqualTo(deadlineEpochMs);
+        }
+    }
+
+    @Test
+    void aMetadataDeadlineTheClientSetIsKeptAndOtherMetadataFieldsStay() {
+        ObjectNode submit = json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"deadline_ms\":1500,"
+                + "\"metadata\":{\"source\":\"ide\",\"deadline\":1699999999999,\"tags\":[\"a\"]}}");
+        DecideCall call = mapper.map(submit);
+        assertThat(call.request().path("metadata").toString())
+                .isEqualTo("{\"source\":\"ide\",\"deadline\":1699999999999,\"tags\":[\"a\"]}");
+        assertThat(call.deadline()).as("the gateway still waits its own deadline").isEqualTo(Duration.ofMillis(1500));
+
+        ObjectNode withNull = json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},"
+                + "\"metadata\":{\"deadline\":null,\"source\":\"ide\"}}");
+        assertThat(mapper.map(withNull).request().path("metadata").toString())
+                .as("null is not a deadline").isEqualTo("{\"deadline\":1700000005000,\"source\":\"ide\"}");
+        assertThat(withNull.path("metadata").toString()).as("the client's own payload is not changed")
+                .isEqualTo("{\"deadline\":null,\"source\":\"ide\"}");
     }
 
     @ParameterizedTest
