@@ -33,6 +33,8 @@ class SlowReaderTest {
     private static final int LOW = 4 * 1024;
     /** What one read may still bring in after the gate closes (a receive buffer), answered 1:1 for PINGs. */
     private static final int ONE_READ = 64 * 1024;
+    /** Netty's default maxMessagesPerRead for a stream channel. */
+    private static final int MAX_READS_PER_WAKEUP = 16;
     /** Only a gateway that never stops reading keeps a client waiting this long; not a timing bound. */
     private static final Duration GIVE_UP = Duration.ofSeconds(60);
 
@@ -139,10 +141,11 @@ class SlowReaderTest {
             assertThat(pings.done()).as("the gateway stopped reading the client long before it sent everything")
                     .isFalse();
             assertThat(sent).isGreaterThan(10_000).isLessThan(frames);
-            // The read that crossed the mark, and at most one more that epoll had already begun on a busy machine
-            // (seen once at load 8: 104,142 bytes), are still answered: bounded, by a constant.
+            // What was read before the gate closed is still answered: at most one epoll wake-up's reads (Netty
+            // reads up to 16 buffers per wake-up; 104,142 and 164,628 bytes were seen at load 8). Bounded by a
+            // constant far below the 12 MB offered; that the client is then not read is checked below.
             assertThat(server.queuedOutboundBytes()).as("answers queued for the client that does not read")
-                    .isLessThanOrEqualTo(HIGH + 2 * ONE_READ);
+                    .isLessThanOrEqualTo(HIGH + MAX_READS_PER_WAKEUP * ONE_READ);
 
             // Another client is served meanwhile (one event loop serves both), and the slow one is still not read:
             // after the first round trip the loop has finished whatever it had read of the slow client.
