@@ -70,17 +70,6 @@ class RouterPathIT {
         await().atMost(WAIT).until(() -> gateway.router().pending() == 0);
     }
 
-    /** The cancel notice the Router got for a task (notices of earlier tests' clients may arrive late). */
-    private JsonNode cancelNoticeFor(String taskId) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Message m = router.cancelNotices.poll(100, TimeUnit.MILLISECONDS);
-            if (m != null && Json.parseObject(m.getData()).path("request_id").asText().equals(taskId)) {
-                return Json.parseObject(m.getData());
-            }
-        }
-        throw new AssertionError("no cancel notice for " + taskId + " within " + WAIT);
-    }
 
     @AfterAll
     void stop() throws Exception {
@@ -269,7 +258,7 @@ class RouterPathIT {
             IpcErrorException e = errorOf(submit);
             assertThat(e.errorCode()).isEqualTo(ErrorCode.CANCELLED);
             assertThat(gateway.router().pending()).isZero();
-            JsonNode notice = cancelNoticeFor("cancel-me");
+            JsonNode notice = router.cancelNoticeFor("cancel-me", WAIT);
             assertThat(notice.path("reason").asText()).isEqualTo("client_cancel");
 
             TaskResponse again = other.cancel("cancel-me").get(10, TimeUnit.SECONDS);
@@ -332,7 +321,7 @@ class RouterPathIT {
         leaving.close();
         await().atMost(WAIT).until(() -> gateway.router().pending() == 0);
         assertThat(client.query("gone-1").get(10, TimeUnit.SECONDS).status()).contains("cancelled");
-        assertThat(cancelNoticeFor("gone-1").path("reason").asText()).as("the Router may drop the work")
+        assertThat(router.cancelNoticeFor("gone-1", WAIT).path("reason").asText()).as("the Router may drop the work")
                 .isEqualTo("client_gone");
     }
 }

@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.beamline.ipc.protocol.Json;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -52,6 +54,18 @@ final class ScriptedRouter implements AutoCloseable {
     void unsubscribeDecide() throws Exception {
         dispatcher.unsubscribe(DECIDE);
         connection.flush(Duration.ofSeconds(5));
+    }
+
+    /** The cancel notice the Router got for a task (notices of earlier tests' clients may arrive late). */
+    JsonNode cancelNoticeFor(String taskId, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            Message m = cancelNotices.poll(100, TimeUnit.MILLISECONDS);
+            if (m != null && Json.parseObject(m.getData()).path("request_id").asText().equals(taskId)) {
+                return Json.parseObject(m.getData());
+            }
+        }
+        throw new AssertionError("no cancel notice for " + taskId + " within " + wait);
     }
 
     /** A reply the test sends itself, e.g. late. */

@@ -107,16 +107,6 @@ class StreamingIT {
         return Json.parseObject(f.payload());
     }
 
-    private JsonNode cancelNoticeFor(String taskId) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Message m = router.cancelNotices.poll(100, TimeUnit.MILLISECONDS);
-            if (m != null && Json.parseObject(m.getData()).path("request_id").asText().equals(taskId)) {
-                return Json.parseObject(m.getData());
-            }
-        }
-        throw new AssertionError("no cancel notice for " + taskId + " within " + WAIT);
-    }
 
     @Test
     void aCompleteStreamFollowsTheDecisionUnderItsRequestIdWithCountsAndUsage() throws Exception {
@@ -195,7 +185,7 @@ class StreamingIT {
             assertThat(e.path("chunks").asLong()).isEqualTo(1);
             assertThat(e.path("error").path("code").asInt()).isEqualTo(15);
             assertThat(e.path("error").path("reason").asText()).isEqualTo("stream_gap");
-            assertThat(cancelNoticeFor("s-gap").path("reason").asText()).isEqualTo("stream_gap");
+            assertThat(router.cancelNoticeFor("s-gap", WAIT).path("reason").asText()).isEqualTo("stream_gap");
         }
     }
 
@@ -234,7 +224,7 @@ class StreamingIT {
             assertThat(e.path("status").asText()).isEqualTo("timeout");
             assertThat(e.path("chunks").asLong()).isEqualTo(1);
             assertThat(e.path("error").path("reason").asText()).isEqualTo("stream_idle_timeout");
-            assertThat(cancelNoticeFor("s-idle").path("reason").asText()).isEqualTo("stream_timeout");
+            assertThat(router.cancelNoticeFor("s-idle", WAIT).path("reason").asText()).isEqualTo("stream_timeout");
         }
     }
 
@@ -258,7 +248,7 @@ class StreamingIT {
             assertThat(payload(end).path("status").asText()).isEqualTo("cancelled");
             assertThat(payload(end).path("chunks").asLong()).isEqualTo(2);
             assertThat(payload(end).path("error").path("code").asInt()).isEqualTo(10);
-            assertThat(cancelNoticeFor("s-cancel").path("reason").asText()).isEqualTo("client_cancel");
+            assertThat(router.cancelNoticeFor("s-cancel", WAIT).path("reason").asText()).isEqualTo("client_cancel");
             chunk("s-cancel", 3, "late"); // the Router had not stopped yet: nothing more reaches the client
             c.send(Frame.v2(MessageType.PING, 6, new byte[0]));
             assertThat(c.read(WAIT)).isEqualTo(Frame.v2(MessageType.PONG, 6, new byte[0]));
@@ -275,7 +265,7 @@ class StreamingIT {
             for (int seq = 1; seq <= 4000; seq++) {
                 chunk("s-slow", seq, kib);
             }
-            assertThat(cancelNoticeFor("s-slow").path("reason").asText()).isEqualTo("stream_overflow");
+            assertThat(router.cancelNoticeFor("s-slow", WAIT).path("reason").asText()).isEqualTo("stream_overflow");
             try (RawIpcConnection other = RawIpcConnection.open(gateway.socketPath())) {
                 other.send(Frame.of(MessageType.PING));
                 assertThat(other.read(WAIT).type()).isEqualTo(MessageType.PONG);
@@ -303,7 +293,7 @@ class StreamingIT {
         assertThat(c.read(WAIT).type()).isEqualTo(MessageType.RESPONSE_OK);
         assertThat(c.read(WAIT).type()).isEqualTo(MessageType.STREAM_DATA);
         c.close();
-        assertThat(cancelNoticeFor("s-gone").path("reason").asText()).isEqualTo("client_gone");
+        assertThat(router.cancelNoticeFor("s-gone", WAIT).path("reason").asText()).isEqualTo("client_gone");
         await().atMost(WAIT).until(() -> gateway.openConnections() == 0);
     }
 
@@ -375,7 +365,7 @@ class StreamingIT {
             assertThat(payload(cancelAnswer).path("cancelled").asBoolean()).isTrue();
             assertThat(submitAnswer.type()).isEqualTo(MessageType.RESPONSE_ERROR);
             assertThat(payload(submitAnswer).path("error").path("code").asInt()).isEqualTo(10);
-            assertThat(cancelNoticeFor(taskId).path("reason").asText()).isEqualTo("client_cancel");
+            assertThat(router.cancelNoticeFor(taskId, WAIT).path("reason").asText()).isEqualTo("client_cancel");
 
             c.send(Frame.v2(MessageType.TASK_CANCEL, 23, "{\"request_id\":21}".getBytes(StandardCharsets.UTF_8)));
             Frame unknown = c.read(WAIT);
