@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * Body of the reader thread: hands each frame to the oldest pending request until the stream ends or
- * breaks, then reports why exactly once.
+ * Body of the reader thread: hands each frame to its pending request (v1: the oldest v1 request; v2: the
+ * request with its id) until the stream ends or breaks, then reports why exactly once.
  */
 final class ReaderLoop implements Runnable {
 
@@ -31,7 +31,7 @@ final class ReaderLoop implements Runnable {
             }
             end = new IpcConnectionException("the gateway closed the connection");
         } catch (ProtocolException | IpcProtocolException e) {
-            end = new IpcConnectionException("the gateway broke protocol v1: " + e.getMessage(), e);
+            end = new IpcConnectionException("the gateway broke the protocol: " + e.getMessage(), e);
         } catch (IOException e) {
             end = new IpcConnectionException("the connection to the gateway broke: " + e, e);
         } catch (RuntimeException | Error e) {

@@ -199,18 +199,33 @@ public final class FakeGateway implements AutoCloseable {
 
     // ---- ready-made scripts and frames ----
 
-    /** PING gets PONG, CAPABILITIES gets {@link #capabilities()}, task types are echoed back as RESPONSE_OK. */
+    /**
+     * A gateway that speaks v1 only: PING gets PONG, CAPABILITIES gets {@link #capabilities()}, task types
+     * are echoed back as RESPONSE_OK.
+     */
     public static Script echo() {
         return (request, conn) -> conn.send(echoAnswer(request));
     }
 
+    /** As {@link #echo()}, but CAPABILITIES offers {@code versions}; each answer has its request's version and id. */
+    public static Script echoOffering(Integer... versions) {
+        Capabilities offered = capabilities(versions);
+        return (request, conn) -> conn.send(echoAnswer(request, offered));
+    }
+
+    /** The answer {@link #echo()} gives, in the request's version and under its request id. */
     public static Frame echoAnswer(Frame request) {
-        return switch (request.type()) {
+        return echoAnswer(request, capabilities());
+    }
+
+    private static Frame echoAnswer(Frame request, Capabilities offered) {
+        Frame answer = switch (request.type()) {
             case PING -> Frame.of(MessageType.PONG);
-            case CAPABILITIES -> Frame.of(MessageType.RESPONSE_OK, Json.write(capabilities()));
+            case CAPABILITIES -> Frame.of(MessageType.RESPONSE_OK, Json.write(offered));
             case TASK_SUBMIT, TASK_QUERY, TASK_CANCEL -> Frame.of(MessageType.RESPONSE_OK, request.payload());
             case null, default -> error(ErrorCode.INVALID_TYPE, "unexpected " + request);
         };
+        return answer.answering(request);
     }
 
     /** Records requests and answers nothing; the test answers through {@link #awaitConnection()}. */
@@ -222,8 +237,13 @@ public final class FakeGateway implements AutoCloseable {
         return ErrorResponse.of(code, message).toFrame();
     }
 
+    /** What {@link #echo()} answers CAPABILITIES with: protocol v1 only. */
     public static Capabilities capabilities() {
-        return new Capabilities(List.of(1),
+        return capabilities(1);
+    }
+
+    public static Capabilities capabilities(Integer... versions) {
+        return new Capabilities(List.of(versions),
                 List.of(new Capabilities.MessageTypeInfo(0x01, "TASK_SUBMIT", "client_to_server", true),
                         new Capabilities.MessageTypeInfo(0x04, "STREAM_SUBSCRIBE", "client_to_server", false),
                         new Capabilities.MessageTypeInfo(0xF0, "PING", "client_to_server", true)),

@@ -33,6 +33,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The client speaking protocol v1, as it did before v2: every connection here is forced to v1, so no
+ * CAPABILITIES handshake is sent and the fake sees exactly the test's requests. v2 and the handshake:
+ * {@link IpcClientV2Test}.
+ */
 class IpcClientTest {
 
     @TempDir
@@ -57,7 +62,7 @@ class IpcClientTest {
 
     private IpcClient start(FakeGateway.Script script, IpcClientOptions options) throws Exception {
         gateway = FakeGateway.start(dir.resolve("gw.sock"), script);
-        client = IpcClient.connect(gateway.socketPath(), options);
+        client = IpcClient.connect(gateway.socketPath(), options.withProtocolVersion(Frame.V1));
         return client;
     }
 

@@ -59,6 +59,9 @@ final class GatewayCall {
             }
             return ExitCodes.OK;
         } catch (IpcConnectionException e) {
+            if (e.getCause() instanceof TimeoutException) { // connected, but the CAPABILITIES handshake got no answer
+                return failed(e.getCause());
+            }
             err.println(e.getMessage() + " (is the gateway running?)");
             return ExitCodes.CONNECTION;
         } catch (ExecutionException e) {

@@ -59,6 +59,19 @@ class IpcCliTest {
         return gateway.socketPath().toString();
     }
 
+    /**
+     * The request one run of {@code ipc} sent after its handshake: the CLI first asks CAPABILITIES (in
+     * v1) to choose the protocol version, and the fake gateways here offer v1 only.
+     */
+    private Frame requestAfterHandshake() {
+        Frame handshake = gateway.received().poll();
+        assertThat(handshake.type()).isEqualTo(MessageType.CAPABILITIES);
+        assertThat(handshake.version()).isEqualTo(Frame.V1);
+        Frame request = gateway.received().poll();
+        assertThat(request.version()).isEqualTo(Frame.V1);
+        return request;
+    }
+
     private static ObjectNode json(String text) {
         return Json.parseObject(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -135,7 +148,7 @@ class IpcCliTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.OK);
         ObjectNode expected = json("{\"task_type\":\"code_completion\",\"payload\":{\"file\":\"a.py\",\"line\":42},"
                 + "\"tenant_id\":\"acme\",\"policy_id\":\"fast\",\"task_id\":\"t-1\"}");
-        Frame sent = gateway.received().poll();
+        Frame sent = requestAfterHandshake();
         assertThat(sent.type()).isEqualTo(MessageType.TASK_SUBMIT);
         assertThat(Json.parseObject(sent.payload())).isEqualTo(expected);
         assertThat(json(r.out())).isEqualTo(expected); // the fake echoes, so --json shows the answer as is
@@ -149,7 +162,7 @@ class IpcCliTest {
         Result r = ipc("--socket", socket, "submit", "--type", "t", "--payload", "{}");
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.OK);
-        assertThat(Json.parseObject(gateway.received().poll().payload())).isEqualTo(json("{\"task_type\":\"t\",\"payload\":{}}"));
+        assertThat(Json.parseObject(requestAfterHandshake().payload())).isEqualTo(json("{\"task_type\":\"t\",\"payload\":{}}"));
         assertThat(r.out()).startsWith("OK task_id=t-9 status=accepted" + System.lineSeparator()).contains("\"status\" : \"accepted\"");
     }
 
@@ -174,8 +187,8 @@ class IpcCliTest {
         assertThat(ipc("--socket", socket, "query", "t-1").exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(ipc("--socket", socket, "cancel", "t-2").exitCode()).isEqualTo(ExitCodes.OK);
 
-        Frame query = gateway.received().poll();
-        Frame cancel = gateway.received().poll();
+        Frame query = requestAfterHandshake();
+        Frame cancel = requestAfterHandshake();
         assertThat(query.type()).isEqualTo(MessageType.TASK_QUERY);
         assertThat(Json.parseObject(query.payload())).isEqualTo(json("{\"task_id\":\"t-1\"}"));
         assertThat(cancel.type()).isEqualTo(MessageType.TASK_CANCEL);
