@@ -1,7 +1,6 @@
 package io.beamline.ipc.client.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.beamline.ipc.client.IpcClient;
 import io.beamline.ipc.protocol.Capabilities;
 import io.beamline.ipc.protocol.Capabilities.MessageTypeInfo;
 import io.beamline.ipc.protocol.Json;
@@ -29,12 +28,14 @@ final class CapsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GatewayCall call = ipc.gatewayCall(spec);
-        return call.run(IpcClient::capabilities, new GatewayCall.Output<>() {
+        GatewayCall.Output<Shown> output = new GatewayCall.Output<>() {
             @Override
-            public void human(Capabilities caps, PrintWriter out) {
+            public void human(Shown shown, PrintWriter out) {
+                Capabilities caps = shown.caps();
                 out.println("gateway " + Objects.requireNonNullElse(caps.gatewayVersion(), "(version unknown)")
                         + " at " + call.socket());
-                out.println("protocol versions: " + join(caps.protocolVersions(), String::valueOf));
+                out.println("protocol versions: " + join(caps.protocolVersions(), String::valueOf)
+                        + " (this connection: v" + shown.connectionVersion() + ")");
                 out.println("max frame: " + caps.maxFrameBytes() + " bytes");
                 out.println("served: " + join(types(caps, true), CapsCommand::describe));
                 out.println("not served: " + join(types(caps, false), CapsCommand::describe));
@@ -42,10 +43,16 @@ final class CapsCommand implements Callable<Integer> {
             }
 
             @Override
-            public JsonNode json(Capabilities caps) {
-                return Json.mapper().valueToTree(caps);
+            public JsonNode json(Shown shown) {
+                return Json.mapper().valueToTree(shown.caps()); // the gateway's answer as is
             }
-        });
+        };
+        return call.run(client -> client.capabilities().thenApply(caps -> new Shown(caps, client.protocolVersion())),
+                output);
+    }
+
+    /** The answer, and the protocol version the connection that asked speaks. */
+    private record Shown(Capabilities caps, int connectionVersion) {
     }
 
     private static List<MessageTypeInfo> types(Capabilities caps, boolean served) {

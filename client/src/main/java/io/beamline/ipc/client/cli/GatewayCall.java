@@ -32,13 +32,16 @@ final class GatewayCall {
 
     private final Path socket;
     private final Duration timeout;
+    private final int protocolVersion;
     private final boolean json;
     private final PrintWriter out;
     private final PrintWriter err;
 
-    GatewayCall(Path socket, Duration timeout, boolean json, PrintWriter out, PrintWriter err) {
+    /** @param protocolVersion as {@link IpcClientOptions#protocolVersion()} */
+    GatewayCall(Path socket, Duration timeout, int protocolVersion, boolean json, PrintWriter out, PrintWriter err) {
         this.socket = socket;
         this.timeout = timeout;
+        this.protocolVersion = protocolVersion;
         this.json = json;
         this.out = out;
         this.err = err;
@@ -49,7 +52,8 @@ final class GatewayCall {
     }
 
     <T> int run(Function<IpcClient, CompletableFuture<T>> request, Output<T> output) {
-        IpcClientOptions options = IpcClientOptions.defaults().withConnectTimeout(timeout).withRequestTimeout(timeout);
+        IpcClientOptions options = IpcClientOptions.defaults().withConnectTimeout(timeout).withRequestTimeout(timeout)
+                .withProtocolVersion(protocolVersion);
         try (IpcClient client = IpcClient.connect(socket, options)) {
             T result = request.apply(client).get(); // bounded: the request itself times out
             if (json) {

@@ -1,6 +1,7 @@
 package io.beamline.ipc.client.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.client.IpcClientOptions;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         synopsisSubcommandLabel = "COMMAND",
-        description = "Talks to the Beamline IPC gateway over its Unix socket (protocol v1).",
+        description = "Talks to the Beamline IPC gateway over its Unix socket (protocol v2 when the gateway "
+                + "offers it, else v1; see --protocol).",
         subcommands = {PingCommand.class, CapsCommand.class, SubmitCommand.class, QueryCommand.class,
                 CancelCommand.class})
 public final class IpcCli implements Callable<Integer> {
@@ -50,6 +52,11 @@ public final class IpcCli implements Callable<Integer> {
             description = "Milliseconds to wait for the connection and for the answer (default: "
                     + DEFAULT_TIMEOUT_MS + ").")
     Long timeoutMillis;
+
+    @Option(names = "--protocol", paramLabel = "1|2|auto", scope = ScopeType.INHERIT,
+            description = "Protocol version to speak. auto (default): ask the gateway (CAPABILITIES) and use v2 "
+                    + "when it offers it, else v1. 1 or 2: speak that version without asking.")
+    String protocol;
 
     private final Map<String, String> env;
 
@@ -92,6 +99,16 @@ public final class IpcCli implements Callable<Integer> {
         }
         Path path = socket != null ? socket : SocketPaths.resolve(env);
         CommandLine root = spec.commandLine();
-        return new GatewayCall(path, Duration.ofMillis(ms), json, root.getOut(), root.getErr());
+        return new GatewayCall(path, Duration.ofMillis(ms), protocolVersion(command), json, root.getOut(), root.getErr());
+    }
+
+    private int protocolVersion(CommandSpec command) {
+        return switch (protocol == null ? "auto" : protocol) {
+            case "auto" -> IpcClientOptions.NEGOTIATE;
+            case "1" -> 1;
+            case "2" -> 2;
+            default -> throw new ParameterException(command.commandLine(),
+                    "--protocol must be 1, 2 or auto, was '" + protocol + "'");
+        };
     }
 }

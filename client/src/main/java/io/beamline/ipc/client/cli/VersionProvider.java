@@ -10,6 +10,6 @@ final class VersionProvider implements IVersionProvider {
     public String[] getVersion() {
         String v = IpcCli.class.getPackage().getImplementationVersion();
         return new String[] {"ipc " + (v == null ? "(development build)" : v)
-                + ", Beamline IPC client, protocol v" + Frame.VERSION};
+                + ", Beamline IPC client, protocol v" + Frame.V1 + " and v" + Frame.V2};
     }
 }

@@ -195,12 +195,62 @@ class IpcCliTest {
         assertThat(Json.parseObject(cancel.payload())).isEqualTo(json("{\"task_id\":\"t-2\"}"));
     }
 
+    // ---- protocol version ----
+
+    @Test
+    void theCliSpeaksV2WhenTheGatewayOffersIt() throws Exception {
+        String socket = start(FakeGateway.echoOffering(1, 2));
+
+        Result submit = ipc("--socket", socket, "--json", "submit", "--type", "t", "--payload", "{\"n\":1}");
+        Result caps = ipc("--socket", socket, "caps");
+
+        assertThat(submit.exitCode()).as(submit.err()).isEqualTo(ExitCodes.OK);
+        assertThat(json(submit.out()).path("payload")).isEqualTo(json("{\"n\":1}"));
+        Frame handshake = gateway.received().poll();
+        Frame sent = gateway.received().poll();
+        assertThat(handshake.type()).isEqualTo(MessageType.CAPABILITIES);
+        assertThat(handshake.version()).isEqualTo(Frame.V1);
+        assertThat(sent.type()).isEqualTo(MessageType.TASK_SUBMIT);
+        assertThat(sent.version()).isEqualTo(Frame.V2);
+        assertThat(sent.requestId()).isNotZero();
+        assertThat(caps.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(caps.out()).contains("protocol versions: 1, 2 (this connection: v2)");
+    }
+
+    @Test
+    void capsSaysWhichVersionTheConnectionSpeaks() throws Exception {
+        String socket = start(FakeGateway.echo());
+
+        assertThat(ipc("--socket", socket, "caps").out()).contains("protocol versions: 1 (this connection: v1)");
+    }
+
+    @Test
+    void protocolOptionForcesAVersionWithoutAHandshake() throws Exception {
+        String socket = start(FakeGateway.echoOffering(1, 2));
+
+        Result v1 = ipc("--socket", socket, "--protocol", "1", "query", "t-1");
+        Result v2 = ipc("query", "t-2", "--protocol", "2", "--socket", socket);
+
+        assertThat(v1.exitCode()).as(v1.err()).isEqualTo(ExitCodes.OK);
+        assertThat(v2.exitCode()).as(v2.err()).isEqualTo(ExitCodes.OK);
+        assertThat(gateway.received()).extracting(Frame::type).containsExactly(MessageType.TASK_QUERY, MessageType.TASK_QUERY);
+        assertThat(gateway.received()).extracting(Frame::version).containsExactly(Frame.V1, Frame.V2);
+    }
+
+    @Test
+    void unknownProtocolVersionIsAUsageError() {
+        Result r = ipc("--protocol", "3", "ping");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--protocol must be 1, 2 or auto, was '3'");
+    }
+
     @Test
     void helpListsTheExitCodes() {
         Result r = ipc("--help");
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.OK);
-        assertThat(r.out()).contains("Exit codes:", "ping", "caps", "submit", "query", "cancel");
+        assertThat(r.out()).contains("Exit codes:", "ping", "caps", "submit", "query", "cancel", "--protocol=1|2|auto");
         ExitCodes.descriptions().forEach((code, text) -> assertThat(r.out()).containsPattern("\\s" + code + "\\s+\\Q" + text));
         assertThat(ipc("submit", "--help").out()).contains("Exit codes:");
     }
