@@ -75,6 +75,16 @@ class CliAgainstGatewayIT {
     }
 
     @Test
+    void capsSaysTheConnectionSpeaksV2UnlessV1IsForced() {
+        try (LauncherProcess auto = cli("caps"); LauncherProcess v1 = cli("--protocol", "1", "caps")) {
+            assertThat(auto.awaitExit(WAIT)).as(auto.stderr()).isZero();
+            assertThat(auto.stdout()).contains("protocol versions: 1, 2 (this connection: v2)");
+            assertThat(v1.awaitExit(WAIT)).as(v1.stderr()).isZero();
+            assertThat(v1.stdout()).contains("protocol versions: 1, 2 (this connection: v1)");
+        }
+    }
+
+    @Test
     void submitWithoutARouterIsA503AndExitCodeOne() {
         try (LauncherProcess p = cli("submit", "--type", "code_completion", "--payload", "{\"file\":\"a.py\"}")) {
             assertThat(p.awaitExit(WAIT)).isEqualTo(1);
@@ -93,6 +103,7 @@ class CliAgainstGatewayIT {
     @Test
     void theJavaClientPipelinesManyRequestsFromManyThreadsOnOneConnection() throws Exception {
         try (IpcClient client = IpcClient.connect(sock)) {
+            assertThat(client.protocolVersion()).isEqualTo(2);
             List<CompletableFuture<?>> all = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
