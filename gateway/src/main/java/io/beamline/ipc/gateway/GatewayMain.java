@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code ipc-gateway}: parses flags, loads configuration, runs the gateway until SIGTERM or SIGINT. */
 @Command(name = "ipc-gateway", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = GatewayMain.Version.class,
-        description = "Local IPC gateway between developer tools (Unix socket, protocol v1) and the Beamline Router.",
+        description = "Local IPC gateway between developer tools (Unix socket, protocol v1 and v2) and the Beamline Router.",
         footerHeading = "%nConfiguration:%n",
         footer = {"Precedence: defaults < --config file < environment < flags. Every setting, its",
                 "environment name (BEAMLINE_<KEY>, plus the C gateway's CGW_IPC_* names) and range:",

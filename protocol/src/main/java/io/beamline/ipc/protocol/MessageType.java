@@ -1,7 +1,7 @@
 package io.beamline.ipc.protocol;
 
 /**
- * The twelve message types of protocol v1, with the direction each may travel.
+ * The twelve message types of the protocol (the same in v1 and v2), with the direction each may travel.
  * A client sending a {@link Direction#SERVER_TO_CLIENT} type gets {@link ErrorCode#INVALID_TYPE}.
  */
 public enum MessageType {
@@ -49,7 +49,7 @@ public enum MessageType {
         return direction == Direction.CLIENT_TO_SERVER;
     }
 
-    /** The type with this wire code, or {@code null} when v1 defines none. */
+    /** The type with this wire code, or {@code null} when the protocol defines none. */
     public static MessageType fromCode(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }

@@ -1,6 +1,6 @@
 package io.beamline.ipc.protocol;
 
-/** A violation of protocol v1, carrying the error code the peer is answered with. */
+/** A violation of the protocol, carrying the error code the peer is answered with. */
 public class ProtocolException extends RuntimeException {
 
     private final ErrorCode code;
