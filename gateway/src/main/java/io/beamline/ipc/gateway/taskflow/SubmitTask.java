@@ -18,6 +18,7 @@ import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.ProtocolException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
@@ -60,39 +61,46 @@ final class SubmitTask {
         }
         // Whoever completes `ended` first decides: the Router's outcome, TASK_CANCEL, or the client leaving.
         CompletableFuture<TaskOutcome> ended = new CompletableFuture<>();
+        Optional<ErrorBody> notRegistered = register(call, caller, ended);
+        if (notRegistered.isPresent()) {
+            admission.notSent();
+            return done(TaskAnswer.error(call.taskId(), call.traceId(), notRegistered.get()));
+        }
+        RoutedStream stream = call.stream() ? streams.find(call.taskId()).orElseThrow().stream() : null;
+        CompletableFuture<TaskOutcome> reply = ask(call, stream);
+        reply.thenAccept(ended::complete);
+        ended.thenRun(() -> reply.cancel(false)); // ended by a cancel: stop waiting for the Router
+        CompletableFuture<TaskAnswer> answer = ended.thenApply(outcome -> settle(call, admission, outcome, stream));
+        answer.whenComplete((a, e) -> {
+            if (e instanceof CancellationException) {
+                clientGone(call, admission, ended, stream);
+            }
+        });
+        return answer;
+    }
+
+    /**
+     * The task is pending from here (a duplicate id or a full registry refuses it); a streaming one also
+     * gets its stream, unless streams.max_running run already.
+     */
+    private Optional<ErrorBody> register(DecideCall call, Caller caller, CompletableFuture<TaskOutcome> ended) {
         var refusal = registry.register(call.taskId(), call.traceId(),
                 () -> ended.complete(cancelled("the task was cancelled by TASK_CANCEL")));
         if (refusal.isPresent()) {
-            admission.notSent();
-            return done(TaskAnswer.error(call.taskId(), call.traceId(), switch (refusal.get()) {
+            return Optional.of(switch (refusal.get()) {
                 case DUPLICATE_ID -> ErrorBody.of(ErrorCode.INVALID_PAYLOAD, "duplicate_task_id",
                         "task_id " + call.taskId() + " is in use");
                 case FULL -> ErrorBody.of(ErrorCode.OVERLOADED, "task_registry_full",
                         "too many tasks in flight; retry later");
-            }));
+            });
         }
-        RoutedStream stream = null;
-        if (call.stream()) {
-            stream = streams.open(call.taskId(), call.traceId(), caller.uid()).orElse(null);
-            if (stream == null) {
-                TaskOutcome refused = TaskOutcome.failed(ErrorBody.of(ErrorCode.OVERLOADED, "stream_limit",
-                        "too many streams are running in this gateway; retry later"));
-                registry.finish(call.taskId(), refused);
-                admission.notSent();
-                return done(TaskAnswer.of(call.taskId(), call.traceId(), refused));
-            }
+        if (call.stream() && streams.open(call.taskId(), call.traceId(), caller.uid()).isEmpty()) {
+            ErrorBody limit = ErrorBody.of(ErrorCode.OVERLOADED, "stream_limit",
+                    "too many streams are running in this gateway; retry later");
+            registry.finish(call.taskId(), TaskOutcome.failed(limit)); // retryable: the id is free again
+            return Optional.of(limit);
         }
-        CompletableFuture<TaskOutcome> reply = ask(call, stream);
-        reply.thenAccept(ended::complete);
-        ended.thenRun(() -> reply.cancel(false)); // ended by a cancel: stop waiting for the Router
-        RoutedStream opened = stream;
-        CompletableFuture<TaskAnswer> answer = ended.thenApply(outcome -> settle(call, admission, outcome, opened));
-        answer.whenComplete((a, e) -> {
-            if (e instanceof CancellationException) {
-                clientGone(call, admission, ended, opened);
-            }
-        });
-        return answer;
+        return Optional.empty();
     }
 
     /** A streaming submit subscribes to its stream before decide goes out, on the same connection. */
