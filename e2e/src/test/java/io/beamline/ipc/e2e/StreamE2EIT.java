@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -181,9 +182,22 @@ class StreamE2EIT {
                 wrong.add(d.toString());
             }
         }
-        assertThat(seqs).as("seq %d..%d, each once, in order", from, to)
-                .containsExactlyElementsOf(LongStream.rangeClosed(from, to).boxed().toList());
+        assertThat(firstDifference(seqs, from, to)).as("seq %d..%d, each once, in order", from, to).isEmpty();
         assertThat(wrong).as("chunks whose task_id or data is not the Router's").isEmpty();
+    }
+
+    /** Where the seqs differ from {@code from..to}, said briefly (a list of 10,000 is no message), or empty. */
+    static Optional<String> firstDifference(List<Long> seqs, long from, long to) {
+        long expected = to - from + 1;
+        for (int i = 0; i < Math.min(seqs.size(), expected); i++) {
+            if (seqs.get(i) != from + i) {
+                return Optional.of("position " + i + " has seq " + seqs.get(i) + " instead of " + (from + i)
+                        + " (seqs around it: " + seqs.subList(Math.max(0, i - 3), Math.min(seqs.size(), i + 4))
+                        + "; " + seqs.size() + " chunks in all)");
+            }
+        }
+        return seqs.size() == expected ? Optional.empty() : Optional.of(seqs.size() + " chunks instead of "
+                + expected + (seqs.size() > expected ? ", the first extra one seq " + seqs.get((int) expected) : ""));
     }
 
     private static void assertStreamError(Frame end, String taskId, String status, long chunks, long bytes,
