@@ -187,7 +187,7 @@ class StreamE2EIT {
     }
 
     /** Where the seqs differ from {@code from..to}, said briefly (a list of 10,000 is no message), or empty. */
-    static Optional<String> firstDifference(List<Long> seqs, long from, long to) {
+    private static Optional<String> firstDifference(List<Long> seqs, long from, long to) {
         long expected = to - from + 1;
         for (int i = 0; i < Math.min(seqs.size(), expected); i++) {
             if (seqs.get(i) != from + i) {
