@@ -3,6 +3,8 @@ package io.beamline.ipc.gateway.ipc;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.task.StreamSink;
 import io.beamline.ipc.gateway.task.TaskStream;
+import io.beamline.ipc.protocol.ErrorBody;
+import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Frame;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.MessageType;
@@ -59,11 +61,26 @@ final class StreamWriter implements StreamSink {
         loop.execute(() -> data.accept(f, written -> waiting.addAndGet(-length)));
     }
 
+    /**
+     * The stream's end; for a writer that dropped chunks (overflow) whatever the stream's own end said, an
+     * {@code overflow} STREAM_ERROR: a stream with chunks missing never ends looking complete.
+     */
     @Override
     public void end(ObjectNode payload) {
-        MessageType type = payload.path("ok").asBoolean(false) ? MessageType.STREAM_COMPLETE : MessageType.STREAM_ERROR;
-        Frame f = request.answer(type, Json.write(payload));
+        ObjectNode last = overflowed && !"overflow".equals(payload.path("status").asText()) ? overflowEnd(payload) : payload;
+        MessageType type = last.path("ok").asBoolean(false) ? MessageType.STREAM_COMPLETE : MessageType.STREAM_ERROR;
+        Frame f = request.answer(type, Json.write(last));
         loop.execute(() -> end.accept(f));
+    }
+
+    private ObjectNode overflowEnd(ObjectNode streamEnd) {
+        ObjectNode e = streamEnd.deepCopy();
+        e.remove("usage");
+        e.put("ok", false).put("status", "overflow");
+        e.set("error", Json.mapper().valueToTree(ErrorBody.of(ErrorCode.OVERLOADED, "stream_overflow",
+                "the client did not read its stream: more than " + maxBuffered + " bytes were waiting for it; "
+                        + "chunks were dropped")));
+        return e;
     }
 
     /** Bytes of this stream waiting to reach the socket. */
