@@ -1,5 +1,6 @@
 package io.beamline.ipc.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.protocol.Capabilities;
 import io.beamline.ipc.protocol.ErrorCode;
@@ -8,6 +9,7 @@ import io.beamline.ipc.protocol.FrameCodec;
 import io.beamline.ipc.protocol.FrameException;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.MessageType;
+import io.beamline.ipc.protocol.ProtocolException;
 import io.beamline.ipc.protocol.TaskRef;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,8 +18,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,21 +57,31 @@ import java.util.concurrent.locks.ReentrantLock;
  *       reserved until the answer comes or the connection ends;</li>
  *   <li>{@link IpcConnectionException}: the connection closed or broke, before or while the request was
  *       waiting. After that every call fails at once with the same exception. An answer no request waits
- *       for (in v2: an unknown request id), a bad frame header, and a stream frame (STREAM_DATA,
- *       STREAM_COMPLETE, STREAM_ERROR: this client does not support streams yet) end the connection this
- *       way, with an {@link IpcProtocolException} or the header's error as the cause;</li>
+ *       for (in v2: an unknown request id), a bad frame header, and a frame its request does not allow
+ *       (a stream frame for a request that does not stream, a stream frame before a stream's answer) end
+ *       the connection this way, with an {@link IpcProtocolException} or the header's error as the cause;</li>
  *   <li>{@link IllegalArgumentException}: the request frame is larger than
- *       {@link IpcClientOptions#maxFrameBytes()}; it is refused before anything is sent and the connection
- *       stays usable;</li>
+ *       {@link IpcClientOptions#maxFrameBytes()}, or it would start a stream outside {@link #submitStream}
+ *       and {@link #subscribe} (a TASK_SUBMIT with {@code "stream": true}, a STREAM_SUBSCRIBE); it is
+ *       refused before anything is sent and the connection stays usable;</li>
  *   <li>{@link IllegalStateException}: the calling thread is interrupted. Writing from an interrupted thread
  *       would make NIO close the socket shared by all requests, so nothing is sent.</li>
  * </ul>
  * Null arguments and non-positive timeouts are programming errors and throw at once.
+ *
+ * <p><b>Streams.</b> {@link #submitStream} and {@link #subscribe} return a {@link TaskStream}: the answer
+ * that starts the stream, a {@link java.util.concurrent.Flow.Publisher} of its chunks with demand respected
+ * (held up to {@link IpcClientOptions#streamBufferBytes()}, then the stream is cancelled), and its typed
+ * end. Subscribers are signalled on virtual threads named {@value #STREAM_THREAD_NAME}…, never on the
+ * reader thread. A stream works on v1 and v2 connections alike: on v1 it holds the head of the line until
+ * its terminal frame, so the answers of v1 requests sent after it wait (the gateway sends them after it).
  */
 public final class IpcClient implements AutoCloseable {
 
     /** Name of the thread that reads answers. */
     public static final String READER_THREAD_NAME = "ipc-client-reader";
+    /** Prefix of the names of the virtual threads that signal stream subscribers. */
+    public static final String STREAM_THREAD_NAME = "ipc-client-stream-";
 
     /** How long {@link #close()} waits for the reader thread, in case a callback on it is blocked. */
     private static final Duration READER_STOP_WAIT = Duration.ofSeconds(5);
@@ -78,6 +93,8 @@ public final class IpcClient implements AutoCloseable {
     private final PendingRequests pending = new PendingRequests();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Thread reader;
+    /** Where stream subscribers are signalled and stream cancels sent: never the reader thread. */
+    private final Executor streamSignals;
     /** The version requests are sent in: v1 until {@link #connect} has chosen, then fixed. */
     private volatile int version = Frame.V1;
 
@@ -88,6 +105,8 @@ public final class IpcClient implements AutoCloseable {
         this.codec = new FrameCodec(options.maxFrameBytes());
         ReaderLoop loop = new ReaderLoop(new FrameReader(channel, codec), pending, this::shutdown);
         this.reader = Thread.ofPlatform().name(READER_THREAD_NAME).daemon(true).unstarted(loop);
+        ThreadFactory virtual = Thread.ofVirtual().name(STREAM_THREAD_NAME, 0).factory();
+        this.streamSignals = task -> virtual.newThread(task).start();
     }
 
     /** Connects with {@link IpcClientOptions#defaults()}. */
@@ -169,7 +188,10 @@ public final class IpcClient implements AutoCloseable {
         return request(Frame.of(MessageType.CAPABILITIES), timeout).thenApply(Answers::capabilities);
     }
 
-    /** TASK_SUBMIT with {@code payload} as is (e.g. {@code {"task_type":…,"payload":{…}}}). */
+    /**
+     * TASK_SUBMIT with {@code payload} as is (e.g. {@code {"task_type":…,"payload":{…}}}). A payload with
+     * {@code "stream": true} is refused ({@link IllegalArgumentException}): use {@link #submitStream}.
+     */
     public CompletableFuture<TaskResponse> submit(ObjectNode payload) {
         return submit(payload, options.requestTimeout());
     }
@@ -209,7 +231,74 @@ public final class IpcClient implements AutoCloseable {
     public CompletableFuture<Frame> request(Frame frame, Duration timeout) {
         Objects.requireNonNull(frame, "frame");
         IpcClientOptions.requirePositive(timeout, "timeout");
-        return version == Frame.V2 ? sendV2(frame, timeout) : sendV1(frame, timeout);
+        if (startsStream(frame)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not sent: " + frame.type()
+                    + " would start a stream, whose frames only submitStream() and subscribe() can read"));
+        }
+        CompletableFuture<Frame> answer = withTimeout(timeout);
+        send(frame, Receiver.single(answer));
+        return answer;
+    }
+
+    /** {@link #submitStream(ObjectNode, Duration)} with {@link IpcClientOptions#requestTimeout()}. */
+    public TaskStream submitStream(ObjectNode payload) {
+        return submitStream(payload, options.requestTimeout());
+    }
+
+    /**
+     * TASK_SUBMIT of {@code payload} with {@code "stream": true}: the task's output as a {@link TaskStream}.
+     * On a v1 connection a payload without {@code task_id} gets one (a UUID v4, as the gateway would
+     * choose) so that the stream can be cancelled before its answer; {@code payload} itself is not changed.
+     *
+     * @param answerTimeout how long to wait for the answer (the decision); once it came, the stream has no
+     *                      deadline of the client's (the gateway ends a stream the Router leaves silent with
+     *                      status {@code timeout})
+     */
+    public TaskStream submitStream(ObjectNode payload, Duration answerTimeout) {
+        Objects.requireNonNull(payload, "payload");
+        IpcClientOptions.requirePositive(answerTimeout, "answerTimeout");
+        ObjectNode request = payload.deepCopy();
+        request.put("stream", true);
+        if (version == Frame.V1 && !request.hasNonNull("task_id")) {
+            request.put("task_id", UUID.randomUUID().toString());
+        }
+        JsonNode named = request.get("task_id");
+        String taskId = named != null && named.isTextual() ? named.asText() : null;
+        return stream(TaskStream.Kind.SUBMIT, taskId, Frame.of(MessageType.TASK_SUBMIT, Json.write(request)),
+                answerTimeout);
+    }
+
+    /** STREAM_SUBSCRIBE from the first chunk the gateway still holds ({@code from_seq} not sent). */
+    public TaskStream subscribe(String taskId) {
+        return subscribe(taskId, 0, options.requestTimeout());
+    }
+
+    /** {@link #subscribe(String, long, Duration)} with {@link IpcClientOptions#requestTimeout()}. */
+    public TaskStream subscribe(String taskId, long fromSeq) {
+        return subscribe(taskId, fromSeq, options.requestTimeout());
+    }
+
+    /**
+     * STREAM_SUBSCRIBE: attaches to the stream of a task the same user submitted on this gateway (on any
+     * connection), from chunk {@code fromSeq}: the chunks still held from there, the live ones, and the
+     * terminal frame. The answer is {@code {"ok":true,"task_id","from_seq"}}; a task the gateway does not
+     * hold fails it with {@link IpcErrorException} {@code stream_not_found}, chunks no longer held with
+     * {@code replay_unavailable}. Cancelling this stream cancels the task (TASK_CANCEL by its id).
+     *
+     * @param fromSeq the first seq wanted, at least 1; 0 to leave it to the gateway (its default is 1)
+     */
+    public TaskStream subscribe(String taskId, long fromSeq, Duration answerTimeout) {
+        Objects.requireNonNull(taskId, "taskId");
+        IpcClientOptions.requirePositive(answerTimeout, "answerTimeout");
+        if (fromSeq < 0) {
+            throw new IllegalArgumentException("fromSeq must be at least 1 (or 0: the gateway's default), was " + fromSeq);
+        }
+        ObjectNode request = Json.mapper().createObjectNode().put("task_id", new TaskRef(taskId).taskId());
+        if (fromSeq > 0) {
+            request.put("from_seq", fromSeq);
+        }
+        return stream(TaskStream.Kind.SUBSCRIBE, taskId, Frame.of(MessageType.STREAM_SUBSCRIBE, Json.write(request)),
+                answerTimeout);
     }
 
     /**
@@ -239,23 +328,59 @@ public final class IpcClient implements AutoCloseable {
         return reader;
     }
 
-    private CompletableFuture<Frame> sendV1(Frame frame, Duration timeout) {
+    private TaskStream stream(TaskStream.Kind kind, String taskId, Frame request, Duration answerTimeout) {
+        TaskStream stream = new TaskStream(kind, taskId, options.streamBufferBytes(), streamSignals, this::sendCancel);
+        send(request, stream.receiver());
+        stream.awaitAnswerWithin(answerTimeout);
+        return stream;
+    }
+
+    /**
+     * TASK_CANCEL of a stream: by its request id for a v2 submit (it works before the answer named the
+     * task), else by its task id. Its answer is not waited for: the stream's own frames say how it ended.
+     */
+    private void sendCancel(TaskStream stream) {
+        ObjectNode payload = Json.mapper().createObjectNode();
+        if (version == Frame.V2 && stream.kind() == TaskStream.Kind.SUBMIT && stream.requestId() != 0) {
+            payload.put("request_id", Integer.toUnsignedLong(stream.requestId()));
+        } else if (stream.taskId().isPresent()) {
+            payload.put("task_id", stream.taskId().get());
+        } else {
+            return; // never sent (a v1 submit always has a task id): nothing to cancel
+        }
+        request(Frame.of(MessageType.TASK_CANCEL, Json.write(payload)), options.requestTimeout());
+    }
+
+    /**
+     * Sends {@code frame}'s type and payload in this connection's version for {@code receiver}; a request
+     * that cannot be sent fails {@code receiver} (frame too large, interrupted caller, closed connection).
+     */
+    private void send(Frame frame, Receiver receiver) {
+        if (version == Frame.V2) {
+            sendV2(frame, receiver);
+        } else {
+            sendV1(frame, receiver);
+        }
+    }
+
+    private void sendV1(Frame frame, Receiver receiver) {
         ByteBuffer bytes;
         try {
             // encoded outside the lock: it can be 4 MiB
             bytes = ByteBuffer.wrap(codec.encode(frame.version() == Frame.V1 ? frame
                     : new Frame(Frame.V1, frame.typeCode(), 0, frame.payload())));
         } catch (FrameException e) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(e.getMessage(), e));
+            receiver.fail(new IllegalArgumentException(e.getMessage(), e));
+            return;
         }
         if (Thread.currentThread().isInterrupted()) {
-            return interrupted();
+            receiver.fail(interrupted());
+            return;
         }
-        // The clock starts now, so time spent waiting for the lock counts against the caller's deadline.
-        CompletableFuture<Frame> answer = withTimeout(timeout);
         writeLock.lock();
         try {
-            if (pending.enqueue(answer)) {
+            if (pending.enqueue(receiver)) {
+                receiver.sentAs(0);
                 writeFully(bytes);
             }
         } catch (IOException e) {
@@ -263,27 +388,27 @@ public final class IpcClient implements AutoCloseable {
         } finally {
             writeLock.unlock();
         }
-        return answer;
     }
 
-    private CompletableFuture<Frame> sendV2(Frame frame, Duration timeout) {
+    private void sendV2(Frame frame, Receiver receiver) {
         if (Thread.currentThread().isInterrupted()) {
-            return interrupted();
+            receiver.fail(interrupted());
+            return;
         }
-        CompletableFuture<Frame> answer = withTimeout(timeout);
-        int id = pending.register(answer); // answers match by id, so no lock is needed to take one
+        int id = pending.register(receiver); // answers match by id, so no lock is needed to take one
         if (id == 0) {
-            return answer; // closed: already failed
+            return; // closed: already failed
         }
         ByteBuffer bytes;
         try {
             // encoded outside the lock: it can be 4 MiB
             bytes = ByteBuffer.wrap(codec.encode(new Frame(Frame.V2, frame.typeCode(), id, frame.payload())));
         } catch (FrameException e) {
-            pending.release(id, answer);
-            answer.completeExceptionally(new IllegalArgumentException(e.getMessage(), e));
-            return answer;
+            pending.release(id);
+            receiver.fail(new IllegalArgumentException(e.getMessage(), e));
+            return;
         }
+        receiver.sentAs(id);
         writeLock.lock(); // only so that frames are not interleaved
         try {
             writeFully(bytes);
@@ -292,16 +417,31 @@ public final class IpcClient implements AutoCloseable {
         } finally {
             writeLock.unlock();
         }
-        return answer;
+    }
+
+    /** A TASK_SUBMIT with {@code "stream": true}, or a STREAM_SUBSCRIBE. */
+    private static boolean startsStream(Frame frame) {
+        MessageType type = frame.type();
+        if (type == MessageType.STREAM_SUBSCRIBE) {
+            return true;
+        }
+        if (type != MessageType.TASK_SUBMIT) {
+            return false;
+        }
+        try {
+            return Json.parseObject(frame.payload()).path("stream").asBoolean(false);
+        } catch (ProtocolException notJson) {
+            return false; // the gateway answers it with an error: no stream
+        }
     }
 
     private static CompletableFuture<Frame> withTimeout(Duration timeout) {
         return new CompletableFuture<Frame>().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private static CompletableFuture<Frame> interrupted() {
-        return CompletableFuture.failedFuture(new IllegalStateException(
-                "not sent: the calling thread is interrupted (writing would close the shared connection)"));
+    private static IllegalStateException interrupted() {
+        return new IllegalStateException(
+                "not sent: the calling thread is interrupted (writing would close the shared connection)");
     }
 
     private void writeFully(ByteBuffer bytes) throws IOException {
@@ -323,8 +463,9 @@ public final class IpcClient implements AutoCloseable {
      */
     private int negotiate(long deadlineNanos) {
         Duration left = Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), 1));
-        CompletableFuture<Capabilities> asked = sendV1(Frame.of(MessageType.CAPABILITIES), left)
-                .thenApply(Answers::capabilities);
+        CompletableFuture<Frame> answer = withTimeout(left);
+        sendV1(Frame.of(MessageType.CAPABILITIES), Receiver.single(answer));
+        CompletableFuture<Capabilities> asked = answer.thenApply(Answers::capabilities);
         try {
             List<Integer> versions = asked.get().protocolVersions();
             return versions != null && versions.contains(Frame.V2) ? Frame.V2 : Frame.V1;

@@ -21,14 +21,18 @@ import java.util.function.IntSupplier;
  * The reader takes answers without the write lock, so a writer blocked on a full socket can never stop
  * answers from being read.
  *
+ * <p>Each request is a {@link Receiver}. Most take one frame; a stream takes its answer, its chunks and its
+ * terminal frame, and keeps its v1 place at the head of the line (every later v1 answer waits behind it,
+ * as the gateway sends them) or its v2 id until the terminal frame.
+ *
  * <p>A request whose future already completed (timed out, cancelled) keeps its place: its v1 slot stays in
  * line and its v2 id stays reserved, so its late answer still removes it, and is dropped, instead of
- * completing another request's future. A v2 id is free again once its answer came.
+ * completing another request's future. A v2 id is free again once its (last) answer came.
  */
 final class PendingRequests {
 
-    private final Queue<CompletableFuture<Frame>> inOrder = new ConcurrentLinkedQueue<>();
-    private final Map<Integer, CompletableFuture<Frame>> byId = new ConcurrentHashMap<>();
+    private final Queue<Receiver> inOrder = new ConcurrentLinkedQueue<>();
+    private final Map<Integer, Receiver> byId = new ConcurrentHashMap<>();
     /** Candidate v2 ids; {@link #register} skips 0 and ids in use. */
     private final IntSupplier idCandidates;
     private final AtomicReference<IpcConnectionException> closedBy = new AtomicReference<>();
@@ -43,19 +47,24 @@ final class PendingRequests {
         this.idCandidates = idCandidates;
     }
 
+    /** {@link #enqueue(Receiver)} for a request answered by one frame. */
+    boolean enqueue(CompletableFuture<Frame> answer) {
+        return enqueue(Receiver.single(answer));
+    }
+
     /**
-     * Reserves the next v1 answer for {@code answer}.
+     * Reserves the next v1 answer for {@code receiver}.
      *
-     * @return false when the connection is already closed; {@code answer} is then failed and nothing must
+     * @return false when the connection is already closed; {@code receiver} is then failed and nothing must
      *         be written
      */
-    boolean enqueue(CompletableFuture<Frame> answer) {
+    boolean enqueue(Receiver receiver) {
         IpcConnectionException cause = closedBy.get();
         if (cause != null) {
-            answer.completeExceptionally(cause);
+            receiver.fail(cause);
             return false;
         }
-        inOrder.add(answer);
+        inOrder.add(receiver);
         // close() may have drained between the check above and the add; drain again so that no future is
         // left waiting for an answer that will never come.
         if (closedBy.get() != null) {
@@ -64,23 +73,28 @@ final class PendingRequests {
         return true;
     }
 
+    /** {@link #register(Receiver)} for a request answered by one frame. */
+    int register(CompletableFuture<Frame> answer) {
+        return register(Receiver.single(answer));
+    }
+
     /**
-     * Reserves a fresh v2 request id for {@code answer}: never 0, never one still in use on this connection.
-     * (It cannot loop forever: that would take 2^32 - 1 requests in flight.)
+     * Reserves a fresh v2 request id for {@code receiver}: never 0, never one still in use on this
+     * connection. (It cannot loop forever: that would take 2^32 - 1 requests in flight.)
      *
-     * @return the id, or 0 when the connection is already closed; {@code answer} is then failed and nothing
+     * @return the id, or 0 when the connection is already closed; {@code receiver} is then failed and nothing
      *         must be written
      */
-    int register(CompletableFuture<Frame> answer) {
+    int register(Receiver receiver) {
         IpcConnectionException cause = closedBy.get();
         if (cause != null) {
-            answer.completeExceptionally(cause);
+            receiver.fail(cause);
             return 0;
         }
         int id;
         do {
             id = idCandidates.getAsInt();
-        } while (id == 0 || byId.putIfAbsent(id, answer) != null);
+        } while (id == 0 || byId.putIfAbsent(id, receiver) != null);
         if (closedBy.get() != null) { // as in enqueue()
             failAll();
         }
@@ -88,39 +102,40 @@ final class PendingRequests {
     }
 
     /** Frees an id {@link #register}ed for a request that was not sent after all. */
-    void release(int id, CompletableFuture<Frame> answer) {
-        byId.remove(id, answer);
+    void release(int id) {
+        byId.remove(id);
     }
 
     /**
-     * Hands an answer to its request: a v1 answer to the oldest v1 request, a v2 answer to the request
-     * with its id.
+     * Hands a frame to its request: a v1 frame to the oldest v1 request, a v2 frame to the request with its
+     * id. The request stays waiting when the frame was not its last (a stream's).
      *
-     * @throws IpcProtocolException when no request is waiting for it, or when it is a stream frame (the
-     *                              stream can no longer be trusted: the connection must end)
+     * @throws IpcProtocolException when no request is waiting for it, or when its request does not accept it
+     *                              (e.g. a stream frame for a request that does not stream): the stream of
+     *                              frames can no longer be trusted, the connection must end
      */
-    void complete(Frame answer) {
-        if (answer.version() == Frame.V1) {
-            CompletableFuture<Frame> head = inOrder.poll();
+    void complete(Frame frame) {
+        if (frame.version() == Frame.V1) {
+            Receiver head = inOrder.peek(); // only this thread removes: the head stays the head
             if (head == null) {
-                throw new IpcProtocolException("the gateway sent " + describe(answer) + " but no request was waiting for it");
+                throw new IpcProtocolException("the gateway sent " + describe(frame) + " but no request was waiting for it");
             }
-            head.complete(answer); // false when it timed out: the answer is discarded, the order stays right
+            if (head.isLast(frame)) {
+                inOrder.remove(head); // the head, unless close() drained the line meanwhile
+            }
+            head.receive(frame);
             return;
         }
-        int id = answer.requestId();
-        CompletableFuture<Frame> waiting = byId.get(id);
+        int id = frame.requestId();
+        Receiver waiting = byId.get(id);
         if (waiting == null) {
-            throw new IpcProtocolException("the gateway sent " + describe(answer) + " under request id "
+            throw new IpcProtocolException("the gateway sent " + describe(frame) + " under request id "
                     + Integer.toUnsignedString(id) + ", which no request is waiting for");
         }
-        if (isStream(answer)) {
-            // Left in place: closing the connection fails it with everything else still waiting.
-            throw new IpcProtocolException("the gateway sent " + answer + " for request id " + Integer.toUnsignedString(id)
-                    + ", but this client does not support streams yet");
+        if (waiting.isLast(frame)) {
+            byId.remove(id, waiting); // the id is free again
         }
-        byId.remove(id, waiting); // the id is free again
-        waiting.complete(answer); // false when it timed out or was cancelled: the answer is discarded
+        waiting.receive(frame);
     }
 
     /**
@@ -139,28 +154,23 @@ final class PendingRequests {
         return closedBy.get();
     }
 
-    /** Requests not answered yet, those that timed out or were cancelled included. */
+    /** Requests not answered yet (streams not ended), those that timed out or were cancelled included. */
     int size() {
         return inOrder.size() + byId.size();
     }
 
     private void failAll() {
         IpcConnectionException cause = closedBy.get();
-        CompletableFuture<Frame> f;
-        while ((f = inOrder.poll()) != null) {
-            f.completeExceptionally(cause);
+        Receiver r;
+        while ((r = inOrder.poll()) != null) {
+            r.fail(cause);
         }
         for (Integer id : byId.keySet()) {
-            CompletableFuture<Frame> g = byId.remove(id);
+            Receiver g = byId.remove(id);
             if (g != null) {
-                g.completeExceptionally(cause);
+                g.fail(cause);
             }
         }
-    }
-
-    private static boolean isStream(Frame frame) {
-        MessageType t = frame.type();
-        return t == MessageType.STREAM_DATA || t == MessageType.STREAM_COMPLETE || t == MessageType.STREAM_ERROR;
     }
 
     /** The frame, and an error's payload: what a gateway sends unasked is usually why it is closing. */

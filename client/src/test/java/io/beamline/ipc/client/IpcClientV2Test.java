@@ -317,17 +317,30 @@ class IpcClientV2Test {
     }
 
     @Test
-    void aStreamFrameEndsTheConnectionForNowAndFailsItsRequest() throws Exception {
+    void aStreamFrameForARequestThatDoesNotStreamEndsTheConnectionAndFailsItsRequest() throws Exception {
         start(offersThenListens(1, 2));
         FakeGateway.Connection conn = gateway.awaitConnection();
-        CompletableFuture<TaskResponse> streamed = client.submit(json("{\"task_type\":\"t\",\"payload\":{},\"stream\":true}"));
+        CompletableFuture<TaskResponse> query = client.query("t-1");
         Frame request = afterHandshake(1).get(0);
 
-        conn.send(Frame.v2(MessageType.STREAM_DATA, request.requestId(), "{\"chunk\":1}".getBytes(StandardCharsets.UTF_8)));
+        conn.send(Frame.v2(MessageType.STREAM_DATA, request.requestId(), "{\"seq\":1,\"data\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(failureOf(streamed)).isInstanceOf(IpcConnectionException.class)
-                .hasMessageContaining("does not support streams")
+        assertThat(failureOf(query)).isInstanceOf(IpcConnectionException.class)
+                .hasMessageContaining("for a request that does not stream")
                 .hasCauseInstanceOf(IpcProtocolException.class);
+    }
+
+    @Test
+    void aStreamingSubmitOrSubscribeIsRefusedOutsideTheStreamingCalls() throws Exception {
+        start(FakeGateway.echoOffering(1, 2));
+
+        assertThat(failureOf(client.submit(json("{\"task_type\":\"t\",\"payload\":{},\"stream\":true}"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("submitStream");
+        assertThat(failureOf(client.request(Frame.of(MessageType.STREAM_SUBSCRIBE, "{\"task_id\":\"t\"}".getBytes(StandardCharsets.UTF_8)))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("would start a stream");
+        assertThat(valueOf(client.submit(json("{\"task_type\":\"t\",\"payload\":{},\"stream\":false}"))).body().path("stream").asBoolean())
+                .isFalse();
+        assertThat(gateway.received()).extracting(Frame::type).containsExactly(MessageType.CAPABILITIES, MessageType.TASK_SUBMIT);
     }
 
     @Test

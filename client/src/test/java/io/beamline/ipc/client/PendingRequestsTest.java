@@ -148,12 +148,12 @@ class PendingRequestsTest {
     }
 
     @Test
-    void streamFrameUnderAKnownIdIsAProtocolViolationAndItsRequestFailsWithTheConnection() {
+    void streamFrameForARequestThatDoesNotStreamIsAProtocolViolationAndItsRequestFailsWithTheConnection() {
         CompletableFuture<Frame> waiting = new CompletableFuture<>();
         int id = pending.register(waiting);
 
         assertThatThrownBy(() -> pending.complete(Frame.v2(MessageType.STREAM_DATA, id, "{}".getBytes())))
-                .isInstanceOf(IpcProtocolException.class).hasMessageContaining("does not support streams");
+                .isInstanceOf(IpcProtocolException.class).hasMessageContaining("for a request that does not stream");
         assertThat(waiting).isNotDone();
         IpcConnectionException end = new IpcConnectionException("end");
         pending.close(end);
