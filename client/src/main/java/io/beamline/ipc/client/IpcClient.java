@@ -268,7 +268,7 @@ public final class IpcClient implements AutoCloseable {
                 answerTimeout);
     }
 
-    /** STREAM_SUBSCRIBE from the first chunk the gateway still holds ({@code from_seq} not sent). */
+    /** STREAM_SUBSCRIBE without {@code from_seq}: from seq 1, the gateway's default. */
     public TaskStream subscribe(String taskId) {
         return subscribe(taskId, 0, options.requestTimeout());
     }
@@ -285,7 +285,7 @@ public final class IpcClient implements AutoCloseable {
      * hold fails it with {@link IpcErrorException} {@code stream_not_found}, chunks no longer held with
      * {@code replay_unavailable}. Cancelling this stream cancels the task (TASK_CANCEL by its id).
      *
-     * @param fromSeq the first seq wanted, at least 1; 0 to leave it to the gateway (its default is 1)
+     * @param fromSeq the first seq wanted, at least 1; 0 to send none (the gateway's default is 1)
      */
     public TaskStream subscribe(String taskId, long fromSeq, Duration answerTimeout) {
         Objects.requireNonNull(taskId, "taskId");

@@ -6,13 +6,21 @@ import io.beamline.ipc.client.IpcClientOptions;
 import io.beamline.ipc.client.IpcConnectionException;
 import io.beamline.ipc.client.IpcErrorException;
 import io.beamline.ipc.client.IpcProtocolException;
+import io.beamline.ipc.client.IpcStreamException;
+import io.beamline.ipc.client.StreamBufferOverflowException;
+import io.beamline.ipc.client.StreamEnd;
+import io.beamline.ipc.client.TaskStream;
 import io.beamline.ipc.protocol.Json;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -36,15 +44,24 @@ final class GatewayCall {
     private final boolean json;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final OutputStream rawOut;
+    private final Interrupts interrupts;
 
-    /** @param protocolVersion as {@link IpcClientOptions#protocolVersion()} */
-    GatewayCall(Path socket, Duration timeout, int protocolVersion, boolean json, PrintWriter out, PrintWriter err) {
+    /**
+     * @param protocolVersion as {@link IpcClientOptions#protocolVersion()}
+     * @param rawOut          stdout as bytes, for a stream's output
+     * @param interrupts      where Ctrl-C is heard while a stream runs
+     */
+    GatewayCall(Path socket, Duration timeout, int protocolVersion, boolean json, PrintWriter out, PrintWriter err,
+                OutputStream rawOut, Interrupts interrupts) {
         this.socket = socket;
         this.timeout = timeout;
         this.protocolVersion = protocolVersion;
         this.json = json;
         this.out = out;
         this.err = err;
+        this.rawOut = rawOut;
+        this.interrupts = interrupts;
     }
 
     Path socket() {
@@ -52,9 +69,7 @@ final class GatewayCall {
     }
 
     <T> int run(Function<IpcClient, CompletableFuture<T>> request, Output<T> output) {
-        IpcClientOptions options = IpcClientOptions.defaults().withConnectTimeout(timeout).withRequestTimeout(timeout)
-                .withProtocolVersion(protocolVersion);
-        try (IpcClient client = IpcClient.connect(socket, options)) {
+        try (IpcClient client = IpcClient.connect(socket, options())) {
             T result = request.apply(client).get(); // bounded: the request itself times out
             if (json) {
                 printJson(output.json(result));
@@ -78,6 +93,116 @@ final class GatewayCall {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * Runs a stream to its end: its output on stdout as it comes ({@link StreamPrinter}), its answer's
+     * summary first and a status line last on stderr, so that a script can keep the output apart from the
+     * status. {@code --timeout} bounds the answer; the stream after it has no deadline of the client's (the
+     * gateway ends a silent one with status timeout).
+     *
+     * <p>At Ctrl-C a submit's stream is cancelled (TASK_CANCEL): the gateway's end of it (status cancelled),
+     * waited for up to {@code --timeout}, is reported and the exit code is 130. A subscribe's is not: the
+     * task goes on (a subscriber going away does not cancel it) and the exit code is 130 at once.
+     *
+     * @param cancelOnInterrupt true for a submit's stream, false for a subscribe's
+     */
+    int runStream(Function<IpcClient, TaskStream> start, boolean cancelOnInterrupt) {
+        CompletableFuture<Void> interrupted = new CompletableFuture<>();
+        try (IpcClient client = IpcClient.connect(socket, options());
+             Interrupts.Registration ignored = interrupts.onInterrupt(() -> interrupted.complete(null))) {
+            TaskStream stream = start.apply(client);
+            StreamPrinter printer = new StreamPrinter(rawOut, err, json, stream.answer());
+            stream.subscribe(printer);
+            if (cancelOnInterrupt) {
+                interrupted.thenRun(stream::cancel);
+            }
+            CompletableFuture.anyOf(printer.done(), interrupted).get();
+            if (!interrupted.isDone()) {
+                return reported(stream, printer);
+            }
+            if (!cancelOnInterrupt) {
+                err.println("interrupted: left the stream of task " + stream.taskId().orElse("(unknown)")
+                        + "; the task goes on ('ipc cancel' stops it)");
+                return ExitCodes.INTERRUPTED;
+            }
+            try {
+                printer.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                reported(stream, printer);
+            } catch (TimeoutException e) {
+                err.println("interrupted: TASK_CANCEL sent; the gateway did not end the stream within "
+                        + timeout.toMillis() + " ms");
+            }
+            return ExitCodes.INTERRUPTED;
+        } catch (IpcConnectionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                return failed(e.getCause());
+            }
+            err.println(e.getMessage() + " (is the gateway running?)");
+            return ExitCodes.CONNECTION;
+        } catch (ExecutionException e) {
+            return failed(e.getCause()); // not reached: neither future fails
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("interrupted while waiting for the gateway");
+            return ExitCodes.INTERRUPTED;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The stream's end: the status line last on stderr, and the exit code. */
+    private int reported(TaskStream stream, StreamPrinter printer) {
+        Throwable error = printer.error();
+        printer.showAnswer(); // its line first, whichever thread got here first
+        if (printer.endsMidLine()) {
+            err.println(); // the status line starts a line of its own on a terminal showing both
+        }
+        if (error == null) {
+            StreamEnd end = stream.end().join(); // completed before onComplete
+            printer.end(end.payload());
+            err.println(statusLine(end));
+            return ExitCodes.OK;
+        }
+        return switch (error) {
+            case IpcStreamException e -> {
+                printer.end(e.end().payload());
+                err.println(describe(e));
+                err.println(statusLine(e.end()));
+                yield ExitCodes.GATEWAY_ERROR;
+            }
+            case StreamBufferOverflowException e -> {
+                err.println(e.getMessage());
+                yield ExitCodes.GATEWAY_ERROR;
+            }
+            case UncheckedIOException e -> { // stdout closed
+                err.println(e.getMessage() + "; the stream was cancelled");
+                yield ExitCodes.PROTOCOL;
+            }
+            default -> failed(error);
+        };
+    }
+
+    /** {@code error 15 stream_gap (502): …}, as a RESPONSE_ERROR is shown. */
+    private static String describe(IpcStreamException e) {
+        String status = e.error().status() > 0 ? " (" + e.error().status() + ")" : "";
+        String reason = e.reason() == null ? "unknown" : e.reason();
+        return "error " + e.code() + " " + reason + status + ": " + e.error().message();
+    }
+
+    /** The last line: {@code stream status=complete chunks=3 bytes=8 task_id=… trace_id=…}. */
+    static String statusLine(StreamEnd end) {
+        StringJoiner line = new StringJoiner(" ").add("stream").add("status=" + end.statusName())
+                .add("chunks=" + end.chunks()).add("bytes=" + end.bytes());
+        end.taskId().ifPresent(v -> line.add("task_id=" + v));
+        end.traceId().ifPresent(v -> line.add("trace_id=" + v));
+        return line.toString();
+    }
+
+    private IpcClientOptions options() {
+        return IpcClientOptions.defaults().withConnectTimeout(timeout).withRequestTimeout(timeout)
+                .withProtocolVersion(protocolVersion);
     }
 
     private int failed(Throwable cause) {

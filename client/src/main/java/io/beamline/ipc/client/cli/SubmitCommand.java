@@ -10,7 +10,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = "Submit a task (TASK_SUBMIT) and print the gateway's answer.")
+        description = {"Submit a task (TASK_SUBMIT) and print the gateway's answer.",
+                "With --stream, ask for the task's output as it is produced and print it as it arrives: the "
+                        + "output alone on stdout (text as is, binary chunks decoded), on stderr the answer's "
+                        + "summary first and last a status line 'stream status=S chunks=N bytes=N task_id=T "
+                        + "trace_id=X'. Exit 0 when the stream completes, 1 when it ends with an error "
+                        + "(status error, cancelled, timeout, gap or overflow). Ctrl-C cancels the task "
+                        + "(TASK_CANCEL), reports how the stream ended and exits 130."})
 final class SubmitCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -35,6 +41,9 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--task-id", paramLabel = "ID", description = "Task id to use instead of one the gateway picks.")
     String taskId;
 
+    @Option(names = "--stream", description = "Stream the task's output as it is produced (see above).")
+    boolean stream;
+
     @Override
     public Integer call() {
         ObjectNode request = Json.mapper().createObjectNode().put("task_type", type);
@@ -42,6 +51,9 @@ final class SubmitCommand implements Callable<Integer> {
         putIfGiven(request, "tenant_id", tenant);
         putIfGiven(request, "policy_id", policy);
         putIfGiven(request, "task_id", taskId);
+        if (stream) {
+            return ipc.gatewayCall(spec).runStream(client -> client.submitStream(request), true);
+        }
         return ipc.gatewayCall(spec).run(client -> client.submit(request), TaskOutput.INSTANCE);
     }
 
