@@ -122,6 +122,7 @@ final class GatewayCall {
                 return reported(stream, printer);
             }
             if (!cancelOnInterrupt) {
+                printer.showAnswer();
                 err.println("interrupted: left the stream of task " + stream.taskId().orElse("(unknown)")
                         + "; the task goes on ('ipc cancel' stops it)");
                 return ExitCodes.INTERRUPTED;

@@ -23,12 +23,17 @@ interface Interrupts {
         return action -> {
             Signal sigint = new Signal("INT");
             java.util.concurrent.atomic.AtomicBoolean heard = new java.util.concurrent.atomic.AtomicBoolean();
-            SignalHandler previous = Signal.handle(sigint, sig -> {
-                if (!heard.compareAndSet(false, true)) {
-                    Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
-                }
-                Thread.ofPlatform().name("ipc-interrupt").start(action); // never block the signal thread
-            });
+            SignalHandler previous;
+            try {
+                previous = Signal.handle(sigint, sig -> {
+                    if (!heard.compareAndSet(false, true)) {
+                        Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
+                    }
+                    Thread.ofPlatform().name("ipc-interrupt").start(action); // never block the signal thread
+                });
+            } catch (IllegalArgumentException notHandled) { // e.g. the JVM runs with -Xrs
+                return () -> { };
+            }
             return () -> Signal.handle(sigint, previous);
         };
     }
