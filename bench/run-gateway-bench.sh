@@ -4,7 +4,7 @@
 # on a free loopback port (never 4222), bin/ipc-router and bin/ipc-gateway on a private socket, runs
 # GatewayPathBenchmark, then stops all three by PID.
 # usage: bench/run-gateway-bench.sh [--depths 1,64,256] [--prewarm-s 10] [--warmup-s 5] [--duration-s 15] [--slices 3]
-#                                   [--gateway-connections 8] [--direct-connections 1]
+#                                   [--gateway-connections 8] [--direct-connections 1] [--protocol auto|1|2]
 # GATEWAY_JAVA_OPTS / ROUTER_JAVA_OPTS (e.g. -Xlog:gc:file=/tmp/gw-gc.log) go to that JVM only.
 set -euo pipefail
 name=run-gateway-bench

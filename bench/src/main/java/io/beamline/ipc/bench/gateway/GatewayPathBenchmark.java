@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.bench.load.FixedInFlight;
 import io.beamline.ipc.bench.load.LoadResult;
 import io.beamline.ipc.bench.load.ProcessCpu;
+import io.beamline.ipc.bench.load.SideBySide;
 import io.beamline.ipc.bench.router.RouterThroughput;
 import io.beamline.ipc.client.IpcClient;
+import io.beamline.ipc.client.IpcClientOptions;
 import io.beamline.ipc.client.TaskResponse;
 import io.beamline.ipc.protocol.Json;
 import io.nats.client.Connection;
@@ -19,13 +21,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp "bench/target/classes:bench/target/lib/*" io.beamline.ipc.bench.gateway.GatewayPathBenchmark \
  *     --socket /path/gw.sock --nats nats://127.0.0.1:PORT [--depths 1,64,256] [--warmup-s 5] [--duration-s 15]
- *     [--slices 3] [--prewarm-s 10] [--gateway-connections 8] [--direct-connections 1] [--pids gateway=PID,router=PID,nats=PID]
+ *     [--slices 3] [--prewarm-s 10] [--gateway-connections 8] [--direct-connections 1] [--protocol auto]
+ *     [--pids gateway=PID,router=PID,nats=PID]
  * </pre>
  *
  * <ul>
@@ -45,16 +46,18 @@ import java.util.concurrent.TimeUnit;
  *       {@code {"task_type":"text.generate","payload":{"prompt":"Hello, world"}}} over the Unix socket; the
  *       gateway maps it to a DecideRequest and asks the Router over NATS. Counts when the answer is
  *       RESPONSE_OK with {@code "ok":true} and a decision. With depth D the load is spread over
- *       {@code min(D, gateway-connections)} client connections, D / connections in flight on each.</li>
+ *       {@code min(D, gateway-connections)} client connections, D / connections in flight on each, in the
+ *       protocol version {@code --protocol} names (auto: what the client negotiates, v2 with this gateway).</li>
  *   <li><b>direct</b>: jnats {@code requestWithTimeout(subject, headers, body, 5 s)} futures on
  *       {@code beamline.router.v1.decide} with the DecideRequest and headers the gateway would send for that
  *       submit (built the same way: UUID request_id, new 32-hex trace id, {@code default_tenant},
  *       {@code default} policy). Counts when the reply starts with {@code {"ok":true}.</li>
  * </ul>
  *
- * First a pre-warm of each path at the deepest depth (JIT), not measured. Then per depth: a warm-up of each path, then the measured time cut into {@code slices} windows run in the order
- * gateway, direct, direct, gateway, gateway, direct, … (so slow drift and other load hit both paths alike),
- * each path's windows merged into one result. Latency is from just before the send to the future completing
+ * First a pre-warm of each path at the deepest depth (JIT), not measured. Then per depth, {@link SideBySide}: a
+ * warm-up of each path, then the measured time cut into {@code slices} windows run in the order gateway,
+ * direct, direct, gateway, gateway, direct, … (so slow drift and other load hit both paths alike), each
+ * path's windows merged into one result. Latency is from just before the send to the future completing
  * (client-side JSON and framing included), HdrHistogram in µs. With {@code --pids}, the CPU time of each
  * process (and of this one) is read from /proc around every window.
  */
@@ -67,16 +70,10 @@ public final class GatewayPathBenchmark {
     private static final HexFormat HEX = HexFormat.of();
 
     private static final ObjectNode PROMPT = JsonNodeFactory.instance.objectNode().put("prompt", "Hello, world");
-    private static final ObjectNode SUBMIT = JsonNodeFactory.instance.objectNode().put("task_type", "text.generate");
+    static final ObjectNode SUBMIT = JsonNodeFactory.instance.objectNode().put("task_type", "text.generate");
 
     static {
         SUBMIT.set("payload", PROMPT);
-    }
-
-    enum Way { GATEWAY, DIRECT }
-
-    /** One path's merged windows at one depth, with the CPU seconds each process used during them. */
-    record Measured(Way way, String shape, LoadResult result, Map<String, Double> cpuSeconds) {
     }
 
     private final List<IpcClient> clients;
@@ -124,6 +121,10 @@ public final class GatewayPathBenchmark {
         @Option(names = "--direct-connections", defaultValue = "1")
         int directConnections;
 
+        @Option(names = "--protocol", defaultValue = "auto", paramLabel = "auto|1|2",
+                description = "the gateway clients' protocol: auto (the client's default: v2 when offered), 1 or 2")
+        String protocol;
+
         @Option(names = "--pids", paramLabel = "name=PID,...", description = "processes whose CPU time to report")
         String pids;
 
@@ -133,12 +134,16 @@ public final class GatewayPathBenchmark {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "--slices, --gateway-connections and --direct-connections must be at least 1");
             }
+            if (!List.of("auto", "1", "2").contains(protocol)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--protocol must be auto, 1 or 2");
+            }
+            IpcClientOptions options = IpcClientOptions.defaults().withProtocolVersion(protocolVersion(protocol));
             ProcessCpu cpu = ProcessCpu.parse(pids, "bench");
             List<IpcClient> clients = new ArrayList<>();
             List<Connection> ncs = new ArrayList<>();
             try {
                 for (int i = 0; i < gatewayConnections; i++) {
-                    clients.add(IpcClient.connect(socket));
+                    clients.add(IpcClient.connect(socket, options));
                 }
                 for (int i = 0; i < directConnections; i++) {
                     ncs.add(Nats.connect(new Options.Builder().server(url).connectionName("gateway-bench-direct-" + i)
@@ -156,12 +161,23 @@ public final class GatewayPathBenchmark {
         }
     }
 
+    /** {@code auto}, {@code 1} or {@code 2} as {@link IpcClientOptions#withProtocolVersion}. */
+    static int protocolVersion(String option) {
+        return switch (option) {
+            case "auto" -> IpcClientOptions.NEGOTIATE;
+            case "1" -> 1;
+            case "2" -> 2;
+            default -> throw new IllegalArgumentException("--protocol must be auto, 1 or 2, was " + option);
+        };
+    }
+
     private void runAll(List<Integer> depths, Duration prewarm, Duration warmup, Duration duration, int slices)
             throws Exception {
         // One of each first, so a broken set-up fails here and not as a wall of errors.
         TaskResponse first = clients.get(0).submit(SUBMIT, CLIENT_TIMEOUT).get(CLIENT_TIMEOUT.toSeconds(),
                 TimeUnit.SECONDS);
         System.out.println("# gateway answer: " + first.body());
+        System.out.println("# gateway protocol: v" + clients.get(0).protocolVersion());
         DirectCall call = DirectCall.next();
         Message reply = natsConnections.get(0).requestWithTimeout(SUBJECT, call.headers(), call.body(), DIRECT_TIMEOUT)
                 .get(DIRECT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -169,117 +185,80 @@ public final class GatewayPathBenchmark {
                 StandardCharsets.UTF_8));
         System.out.println("# direct reply:   " + new String(reply.getData(), StandardCharsets.UTF_8));
         System.out.println("# cpu of: " + cpu.pids());
+        SideBySide.Path gateway = viaGateway(clients);
+        SideBySide.Path direct = new SideBySide.Path() {
+            @Override
+            public String name() {
+                return "direct";
+            }
+
+            @Override
+            public String shape(int depth) {
+                return GatewayPathBenchmark.shape(depth, natsConnections.size());
+            }
+
+            @Override
+            public LoadResult run(int depth, Duration d) throws InterruptedException {
+                return FixedInFlight.run(depth, Math.min(depth, natsConnections.size()), d, DRAIN, (lane, n) -> {
+                    DirectCall c = DirectCall.next();
+                    return natsConnections.get(lane).requestWithTimeout(SUBJECT, c.headers(), c.body(), DIRECT_TIMEOUT);
+                }, RouterThroughput::isOk);
+            }
+        };
         if (!prewarm.isZero()) {
             // At depth 1 a 5 s warm-up is only ~10-20k requests: not enough for C2 to finish with the gateway.
             int deepest = depths.stream().mapToInt(Integer::intValue).max().orElse(1);
             System.out.printf("# pre-warm: %d s of each path at depth %d, not measured%n", prewarm.toSeconds(), deepest);
-            run(Way.GATEWAY, deepest, prewarm);
-            run(Way.DIRECT, deepest, prewarm);
+            gateway.run(deepest, prewarm);
+            direct.run(deepest, prewarm);
         }
-        Duration slice = duration.dividedBy(slices);
-        List<List<Measured>> all = new ArrayList<>();
+        List<SideBySide.Pair> all = new ArrayList<>();
         for (int depth : depths) {
-            run(Way.GATEWAY, depth, warmup);
-            run(Way.DIRECT, depth, warmup);
-            Map<Way, Measured> merged = new LinkedHashMap<>();
-            for (int s = 0; s < slices; s++) {
-                // gateway, direct, direct, gateway, ...: neither path always goes first.
-                List<Way> order = s % 2 == 0 ? List.of(Way.GATEWAY, Way.DIRECT) : List.of(Way.DIRECT, Way.GATEWAY);
-                for (Way way : order) {
-                    Map<String, Double> before = cpu.sample();
-                    LoadResult r = run(way, depth, slice);
-                    Map<String, Double> used = ProcessCpu.delta(before, cpu.sample());
-                    System.out.printf("depth %d, window %d, %s: %s%n", depth, s + 1, name(way),
-                            r.summary("requests"));
-                    merged.merge(way, new Measured(way, shape(way, depth), r, used), (a, b) -> new Measured(way,
-                            a.shape(), a.result().plus(b.result()), ProcessCpu.sum(a.cpuSeconds(), b.cpuSeconds())));
-                }
-            }
-            List<Measured> pair = List.of(merged.get(Way.GATEWAY), merged.get(Way.DIRECT));
+            SideBySide.Pair pair = SideBySide.measure(gateway, direct, depth, warmup, duration, slices, cpu, System.out);
             all.add(pair);
             System.out.println();
-            printDepth(depth, pair);
+            SideBySide.printDepth(System.out, pair);
             System.out.println();
         }
-        printSummary(all);
+        SideBySide.printSummary(System.out, all);
     }
 
-    private LoadResult run(Way way, int depth, Duration duration) throws InterruptedException {
-        return switch (way) {
-            case GATEWAY -> FixedInFlight.run(depth, Math.min(depth, clients.size()), duration, DRAIN,
-                    (lane, n) -> clients.get(lane).submit(SUBMIT, CLIENT_TIMEOUT), GatewayPathBenchmark::isDecision);
-            case DIRECT -> FixedInFlight.run(depth, Math.min(depth, natsConnections.size()), duration, DRAIN,
-                    (lane, n) -> {
-                        DirectCall c = DirectCall.next();
-                        return natsConnections.get(lane).requestWithTimeout(SUBJECT, c.headers(), c.body(),
-                                DIRECT_TIMEOUT);
-                    }, RouterThroughput::isOk);
+    /**
+     * {@link IpcClient#submit} of {@link #SUBMIT} over {@code clients}, named {@code gateway}: with depth D the
+     * load is spread over {@code min(D, clients)} connections.
+     */
+    static SideBySide.Path viaGateway(List<IpcClient> clients) {
+        return viaGateway("gateway", clients);
+    }
+
+    static SideBySide.Path viaGateway(String name, List<IpcClient> clients) {
+        return new SideBySide.Path() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String shape(int depth) {
+                return GatewayPathBenchmark.shape(depth, clients.size());
+            }
+
+            @Override
+            public LoadResult run(int depth, Duration d) throws InterruptedException {
+                return FixedInFlight.run(depth, Math.min(depth, clients.size()), d, DRAIN,
+                        (lane, n) -> clients.get(lane).submit(SUBMIT, CLIENT_TIMEOUT), GatewayPathBenchmark::isDecision);
+            }
         };
     }
 
-    private String shape(Way way, int depth) {
-        int lanes = Math.min(depth, way == Way.GATEWAY ? clients.size() : natsConnections.size());
+    /** e.g. {@code 8 × 32}: how {@code depth} in flight spreads over at most {@code connections}. */
+    static String shape(int depth, int connections) {
+        int lanes = Math.min(depth, connections);
         return depth % lanes == 0 ? lanes + " × " + depth / lanes : lanes + " conns, " + depth + " in flight";
     }
 
-    private static String name(Way way) {
-        return way == Way.GATEWAY ? "gateway" : "direct ";
-    }
-
-    private static boolean isDecision(TaskResponse r) {
+    static boolean isDecision(TaskResponse r) {
         return r.body().path("ok").asBoolean(false) && r.decision().isPresent();
-    }
-
-    private void printDepth(int depth, List<Measured> pair) {
-        System.out.printf("## depth %d%n%n", depth);
-        System.out.println("| path | connections × in flight | requests/s | p50 ms | p99 ms | p99.9 ms | max ms | ok"
-                + " | errors |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-        for (Measured m : pair) {
-            LoadResult r = m.result();
-            System.out.printf("| %s | %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %,d | %d |%n", name(m.way()).trim(),
-                    m.shape(), r.perSecond(), r.ms(50), r.ms(99), r.ms(99.9), r.maxMs(), r.done(), r.errors());
-        }
-        LoadResult g = pair.get(0).result();
-        LoadResult d = pair.get(1).result();
-        System.out.printf("| gateway / direct | | %.2f | %.2f | %.2f | %.2f | | | |%n", g.perSecond() / d.perSecond(),
-                g.ms(50) / d.ms(50), g.ms(99) / d.ms(99), g.ms(99.9) / d.ms(99.9));
-        System.out.println();
-        System.out.print("| path | wall s |");
-        pair.get(0).cpuSeconds().keySet().forEach(p -> System.out.print(" " + p + " cores | " + p + " µs/req |"));
-        System.out.println(" total µs/req |");
-        System.out.print("|---|---:|");
-        pair.get(0).cpuSeconds().keySet().forEach(p -> System.out.print("---:|---:|"));
-        System.out.println("---:|");
-        for (Measured m : pair) {
-            LoadResult r = m.result();
-            System.out.printf("| %s | %.1f |", name(m.way()).trim(), r.seconds());
-            double total = 0;
-            for (double s : m.cpuSeconds().values()) {
-                System.out.printf(" %.2f | %.1f |", s / r.seconds(), s * 1e6 / r.done());
-                total += s;
-            }
-            System.out.printf(" %.1f |%n", total * 1e6 / r.done());
-        }
-    }
-
-    private static void printSummary(List<List<Measured>> all) {
-        System.out.println("## summary");
-        System.out.println();
-        System.out.println("| depth | path | connections × in flight | requests/s | p50 ms | p99 ms | p99.9 ms | errors |");
-        System.out.println("|---:|---|---|---:|---:|---:|---:|---:|");
-        for (List<Measured> pair : all) {
-            for (Measured m : pair) {
-                LoadResult r = m.result();
-                System.out.printf("| %d | %s | %s | %,.0f | %.2f | %.2f | %.2f | %d |%n", r.depth(),
-                        name(m.way()).trim(), m.shape(), r.perSecond(), r.ms(50), r.ms(99), r.ms(99.9), r.errors());
-            }
-            LoadResult g = pair.get(0).result();
-            LoadResult d = pair.get(1).result();
-            System.out.printf("| %d | **gateway / direct** | | **%.2f** | **%.2f** | **%.2f** | **%.2f** | |%n",
-                    g.depth(), g.perSecond() / d.perSecond(), g.ms(50) / d.ms(50), g.ms(99) / d.ms(99),
-                    g.ms(99.9) / d.ms(99.9));
-        }
     }
 
     /** The DecideRequest and headers the gateway's DecideRequestMapper builds for {@link #SUBMIT}. */

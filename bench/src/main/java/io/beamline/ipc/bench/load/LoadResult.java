@@ -9,6 +9,11 @@ import org.HdrHistogram.Histogram;
  */
 public record LoadResult(int depth, double seconds, long done, long errors, Histogram latencyMicros) {
 
+    /** Nothing measured yet: adding windows to it gives their sum. */
+    public static LoadResult empty(int depth) {
+        return new LoadResult(depth, 0, 0, 0, new Histogram(3));
+    }
+
     public double perSecond() {
         return done / seconds;
     }
