@@ -51,7 +51,8 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>direct</b>: jnats {@code requestWithTimeout(subject, headers, body, 5 s)} futures on
  *       {@code beamline.router.v1.decide} with the DecideRequest and headers the gateway would send for that
  *       submit (built the same way: UUID request_id, new 32-hex trace id, {@code default_tenant},
- *       {@code default} policy). Counts when the reply starts with {@code {"ok":true}.</li>
+ *       {@code default} policy, {@code metadata.deadline}, the {@code span_id} header). Counts when the reply
+ *       starts with {@code {"ok":true}.</li>
  * </ul>
  *
  * First a pre-warm of each path at the deepest depth (JIT), not measured. Then per depth, {@link SideBySide}: a
@@ -261,29 +262,43 @@ public final class GatewayPathBenchmark {
         return r.body().path("ok").asBoolean(false) && r.decision().isPresent();
     }
 
-    /** The DecideRequest and headers the gateway's DecideRequestMapper builds for {@link #SUBMIT}. */
-    record DirectCall(Headers headers, byte[] body) {
+    /**
+     * The DecideRequest and headers the gateway's DecideRequestMapper builds for {@link #SUBMIT} (with
+     * {@code policy_id} and {@code stream} as the submit names them): the same fields, headers and
+     * {@code metadata.deadline} (now + the gateway's default 5 s {@code router.timeout_ms}).
+     */
+    record DirectCall(String requestId, Headers headers, byte[] body) {
 
         static DirectCall next() {
+            return next("default", false);
+        }
+
+        static DirectCall next(String policyId, boolean stream) {
             String requestId = UUID.randomUUID().toString();
             String traceId = randomHex(16);
-            String traceparent = "00-" + traceId + "-" + randomHex(8) + "-01";
+            String spanId = randomHex(8);
+            String traceparent = "00-" + traceId + "-" + spanId + "-01";
             ObjectNode task = JsonNodeFactory.instance.objectNode().put("type", "text.generate");
             task.set("payload", PROMPT);
+            if (stream) {
+                task.put("stream", true);
+            }
             ObjectNode request = JsonNodeFactory.instance.objectNode();
             request.put("version", "1");
             request.put("request_id", requestId);
             request.put("tenant_id", "default_tenant");
             request.put("trace_id", traceId);
             request.set("task", task);
-            request.put("policy_id", "default");
+            request.put("policy_id", policyId);
+            request.putObject("metadata").put("deadline", System.currentTimeMillis() + DIRECT_TIMEOUT.toMillis());
             Headers h = new Headers();
             h.put("trace_id", traceId);
             h.put("tenant_id", "default_tenant");
             h.put("version", "1");
             h.put("traceparent", traceparent);
+            h.put("span_id", spanId);
             h.put("request_id", requestId);
-            return new DirectCall(h, Json.write(request));
+            return new DirectCall(requestId, h, Json.write(request));
         }
 
         private static String randomHex(int bytes) {
