@@ -1,30 +1,67 @@
 #!/usr/bin/env bash
-# The gateway path against direct jnats to the same Router, in one run (docs/PERFORMANCE.md, "Gateway path
-# vs direct jnats to the same Router"). Builds nothing: run `make build` first. Starts a private nats-server
-# on a free loopback port (never 4222), bin/ipc-router and bin/ipc-gateway on a private socket, runs
-# GatewayPathBenchmark, then stops all three by PID.
-# usage: bench/run-gateway-bench.sh [--depths 1,64,256] [--prewarm-s 10] [--warmup-s 5] [--duration-s 15] [--slices 3]
-#                                   [--gateway-connections 8] [--direct-connections 1] [--protocol auto|1|2]
-# GATEWAY_JAVA_OPTS / ROUTER_JAVA_OPTS (e.g. -Xlog:gc:file=/tmp/gw-gc.log) go to that JVM only.
+# Benchmarks of the gateway against a private deployment, each path side by side in one run
+# (docs/PERFORMANCE.md). Builds nothing: run `make build` first. Starts a private nats-server on a free loopback
+# port (never 4222), bin/ipc-router and bin/ipc-gateway on a private socket, runs one benchmark, then stops all
+# three by PID.
+# usage: bench/run-gateway-bench.sh [--mode path|multiplex] [OPTIONS of that mode's class]
+#   path (default)  GatewayPathBenchmark: the gateway path against direct jnats to the same Router
+#                   [--depths 1,64,256] [--prewarm-s 10] [--warmup-s 5] [--duration-s 15] [--slices 3]
+#                   [--gateway-connections 8] [--direct-connections 1] [--protocol auto|1|2]
+#   multiplex       MultiplexingBenchmark: v2 multiplexing (1 connection) against v1 pipelining (8 connections)
+#                   [--depths 256,64] [--v2-connections 1] [--v1-connections 8] [--prewarm-s 10] [--warmup-s 5] ...
+# --help (after --mode) prints that class's options and starts nothing.
+# GATEWAY_JAVA_OPTS / ROUTER_JAVA_OPTS (e.g. -Xlog:gc:file=/tmp/gw-gc.log) go to that JVM only; BEAMLINE_* settings
+# (docs/CONFIGURATION.md) reach the gateway, and the run prints them.
 set -euo pipefail
 name=run-gateway-bench
 . "$(dirname "$(readlink -f "$0")")/lib/deployment.sh"
 trap deployment_cleanup EXIT
 trap 'exit 130' INT TERM
-require_built "$root/bench/target/classes/io/beamline/ipc/bench/gateway" "$root/bench/target/lib"
-socket="$work/gw.sock"
 
+mode=path
+args=()
+help=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --mode) [ $# -ge 2 ] || fail "--mode needs a value"; mode="$2"; shift 2 ;;
+    --mode=*) mode="${1#--mode=}"; shift ;;
+    -h|--help) help=1; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+case "$mode" in
+  path) main=io.beamline.ipc.bench.gateway.GatewayPathBenchmark ;;
+  multiplex) main=io.beamline.ipc.bench.gateway.MultiplexingBenchmark ;;
+  *) fail "unknown --mode '$mode'; use path or multiplex" ;;
+esac
+require_built "$root/bench/target/classes/${main//.//}.class" "$root/bench/target/lib"
+bench_java() {
+  "$java_home/bin/java" -cp "$root/bench/target/classes:$root/bench/target/lib/*" "$main" "$@"
+}
+if [ -n "$help" ]; then
+  sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"
+  echo
+  bench_java --help
+  exit 0
+fi
+
+socket="$work/gw.sock"
 start_nats "$work/nats.log"
 JAVA_OPTS="${ROUTER_JAVA_OPTS:-${JAVA_OPTS:-}}" start_router "$work/router"
 JAVA_OPTS="${GATEWAY_JAVA_OPTS:-${JAVA_OPTS:-}}" start_gateway "$work/gateway" "$socket"
 
 describe_machine
+echo "# load average: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "# router: $(head -n 1 "$work/router.out")"
 echo "# gateway: $(head -n 1 "$work/gateway.out")"
+if env | grep -q '^BEAMLINE_'; then echo "# gateway settings from the environment: $(env | grep '^BEAMLINE_' | sort | tr '\n' ' ')"; fi
 status=0
-"$java_home/bin/java" -cp "$root/bench/target/classes:$root/bench/target/lib/*" \
-  io.beamline.ipc.bench.gateway.GatewayPathBenchmark --socket "$socket" --nats "$nats_url" \
-  --pids "gateway=$gateway_pid,router=$router_pid,nats=$nats_pid" "$@" || status=$?
+case "$mode" in
+  multiplex) target=(--socket "$socket") ;;
+  *) target=(--socket "$socket" --nats "$nats_url") ;;
+esac
+bench_java "${target[@]}" --pids "gateway=$gateway_pid,router=$router_pid,nats=$nats_pid" "${args[@]}" || status=$?
+echo "# load average after: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 if grep -qiE " (WARN|ERROR) " "$work/gateway.err" "$work/gateway.out" 2>/dev/null; then
   echo "# gateway log warnings/errors (first 10):"
   grep -hiE " (WARN|ERROR) " "$work/gateway.err" "$work/gateway.out" | head -n 10
