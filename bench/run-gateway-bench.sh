@@ -3,12 +3,15 @@
 # (docs/PERFORMANCE.md). Builds nothing: run `make build` first. Starts a private nats-server on a free loopback
 # port (never 4222), bin/ipc-router and bin/ipc-gateway on a private socket, runs one benchmark, then stops all
 # three by PID.
-# usage: bench/run-gateway-bench.sh [--mode path|multiplex] [OPTIONS of that mode's class]
+# usage: bench/run-gateway-bench.sh [--mode path|multiplex|stream] [OPTIONS of that mode's class]
 #   path (default)  GatewayPathBenchmark: the gateway path against direct jnats to the same Router
 #                   [--depths 1,64,256] [--prewarm-s 10] [--warmup-s 5] [--duration-s 15] [--slices 3]
 #                   [--gateway-connections 8] [--direct-connections 1] [--protocol auto|1|2]
 #   multiplex       MultiplexingBenchmark: v2 multiplexing (1 connection) against v1 pipelining (8 connections)
 #                   [--depths 256,64] [--v2-connections 1] [--v1-connections 8] [--prewarm-s 10] [--warmup-s 5] ...
+#   stream          StreamThroughputBenchmark: streamed chunks/s through the gateway against a direct NATS
+#                   subscription to the same Router stream; the Router gets the stream policy it writes
+#                   [--chunks 100000] [--chunk-bytes 64] [--interval-ms 0] [--warmup-streams 2] [--streams 6] ...
 # --help (after --mode) prints that class's options and starts nothing.
 # GATEWAY_JAVA_OPTS / ROUTER_JAVA_OPTS (e.g. -Xlog:gc:file=/tmp/gw-gc.log) go to that JVM only; BEAMLINE_* settings
 # (docs/CONFIGURATION.md) reach the gateway, and the run prints them.
@@ -32,7 +35,8 @@ done
 case "$mode" in
   path) main=io.beamline.ipc.bench.gateway.GatewayPathBenchmark ;;
   multiplex) main=io.beamline.ipc.bench.gateway.MultiplexingBenchmark ;;
-  *) fail "unknown --mode '$mode'; use path or multiplex" ;;
+  stream) main=io.beamline.ipc.bench.gateway.StreamThroughputBenchmark ;;
+  *) fail "unknown --mode '$mode'; use path, multiplex or stream" ;;
 esac
 require_built "$root/bench/target/classes/${main//.//}.class" "$root/bench/target/lib"
 bench_java() {
@@ -45,9 +49,15 @@ if [ -n "$help" ]; then
   exit 0
 fi
 
+router_args=()
+if [ "$mode" = stream ]; then
+  # The stream's shape is the benchmark's options: it writes the policy the Router then loads.
+  bench_java --write-policy "$work/policies" "${args[@]}" >/dev/null
+  router_args=(--policies "$work/policies")
+fi
 socket="$work/gw.sock"
 start_nats "$work/nats.log"
-JAVA_OPTS="${ROUTER_JAVA_OPTS:-${JAVA_OPTS:-}}" start_router "$work/router"
+JAVA_OPTS="${ROUTER_JAVA_OPTS:-${JAVA_OPTS:-}}" start_router "$work/router" "${router_args[@]}"
 JAVA_OPTS="${GATEWAY_JAVA_OPTS:-${JAVA_OPTS:-}}" start_gateway "$work/gateway" "$socket"
 
 describe_machine
@@ -65,5 +75,9 @@ echo "# load average after: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 if grep -qiE " (WARN|ERROR) " "$work/gateway.err" "$work/gateway.out" 2>/dev/null; then
   echo "# gateway log warnings/errors (first 10):"
   grep -hiE " (WARN|ERROR) " "$work/gateway.err" "$work/gateway.out" | head -n 10
+fi
+if grep -qiE " (WARN|ERROR) " "$work/router.err" 2>/dev/null; then
+  echo "# router log warnings/errors (first 10):"
+  grep -hiE " (WARN|ERROR) " "$work/router.err" | head -n 10
 fi
 exit "$status"
