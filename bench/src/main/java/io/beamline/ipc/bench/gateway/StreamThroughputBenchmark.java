@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  * java -cp "bench/target/classes:bench/target/lib/*" io.beamline.ipc.bench.gateway.StreamThroughputBenchmark \
  *     --write-policy DIR [--chunks 100000] [--chunk-bytes 64] [--interval-ms 0] [--policy bench_stream]
  * java … StreamThroughputBenchmark --socket /path/gw.sock --nats nats://127.0.0.1:PORT [same stream options]
- *     [--warmup-streams 2] [--streams 6] [--timeout-s 120] [--pids gateway=PID,router=PID,nats=PID]
+ *     [--warmup-streams 3] [--streams 10] [--timeout-s 120] [--pids gateway=PID,router=PID,nats=PID]
  * </pre>
  *
  * <ul>
@@ -191,10 +191,10 @@ public final class StreamThroughputBenchmark {
         @Option(names = "--policy", defaultValue = "bench_stream", description = "policy id (tenant default_tenant)")
         String policy;
 
-        @Option(names = "--warmup-streams", defaultValue = "2", description = "streams of each path, not measured")
+        @Option(names = "--warmup-streams", defaultValue = "3", description = "streams of each path, not measured")
         int warmupStreams;
 
-        @Option(names = "--streams", defaultValue = "6", description = "measured streams of each path")
+        @Option(names = "--streams", defaultValue = "10", description = "measured streams of each path")
         int streams;
 
         @Option(names = "--timeout-s", defaultValue = "120", description = "longest one stream may take")
@@ -275,11 +275,12 @@ public final class StreamThroughputBenchmark {
             throw new BrokenStream("gateway: no STREAM_COMPLETE within " + timeout.toSeconds() + " s");
         }
         ChunkCount c = s.count();
-        String why = !s.complete() ? (c.failure() != null ? c.failure() : "the stream ended with " + s.end())
+        String why = !s.complete() ? (c.failure() != null ? c.failure() : "the stream did not complete")
                 : c.verdict(shape.chunks(), shape.bytes(), s.end().path("chunks").asLong(-1),
                 s.end().path("bytes").asLong(-1));
         if (why != null) {
-            throw new BrokenStream("gateway: " + why);
+            throw new BrokenStream("gateway: " + why + (s.end() == null ? ""
+                    : "; its terminal frame: " + (s.complete() ? "STREAM_COMPLETE " : "STREAM_ERROR ") + s.end()));
         }
         return one(c, s.sentNanos(), s.endNanos());
     }
@@ -320,11 +321,11 @@ public final class StreamThroughputBenchmark {
             long ended = System.nanoTime();
             String kind = last.getHeaders().getFirst(END);
             ObjectNode body = endBody(last);
-            String why = !"complete".equals(kind) ? "the stream ended with " + END + ": " + kind + " " + body
+            String why = !"complete".equals(kind) ? "the stream did not complete"
                     : count.verdict(shape.chunks(), shape.bytes(), body.path("chunks").asLong(-1),
                     body.path("bytes").asLong(-1));
             if (why != null) {
-                throw new BrokenStream("direct: " + why);
+                throw new BrokenStream("direct: " + why + "; its end message: " + kind + " " + body);
             }
             return one(count, sent, ended);
         } finally {
