@@ -6,7 +6,7 @@ MVN := ./mvnw -B -ntp
 
 JMH_ARGS ?= -f 1 -wi 3 -w 2s -i 5 -r 2s
 
-.PHONY: build run test bench bench-router bench-gateway soak clean jdk
+.PHONY: build run test bench bench-router bench-gateway bench-gateway-v2 soak clean jdk
 
 jdk:
 	@test -n "$(JAVA_HOME)" || { scripts/find-jdk; exit 1; }
@@ -35,6 +35,12 @@ bench-router: build
 ## bench-gateway: gateway path vs direct jnats to the same Router, side by side in one run
 bench-gateway: build
 	bench/run-gateway-bench.sh
+
+## bench-gateway-v2: issue 9: v2 multiplexing vs v1 pipelining, then streamed chunks/s through the gateway vs direct
+## NATS (with streams.max_buffered_bytes STREAM_BUFFER_BYTES=64 MiB: the 1 MiB default overflows, docs/PERFORMANCE.md)
+bench-gateway-v2: build
+	bench/run-gateway-bench.sh --mode multiplex
+	BEAMLINE_STREAMS_MAX_BUFFERED_BYTES=$(or $(STREAM_BUFFER_BYTES),67108864) bench/run-gateway-bench.sh --mode stream
 
 ## soak: fixed-rate soak of a real gateway, Router and NATS (MINUTES=30 RATE=300 by default)
 soak: build
