@@ -10,15 +10,19 @@ import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.MessageType;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * One request's stream onto its connection: STREAM_DATA frames, then STREAM_COMPLETE or STREAM_ERROR, with the
- * request's version and id. Frames are made on the stream's thread and written on the connection's event loop.
- * The bytes handed over and not yet written to the socket are counted; past {@code streams.max_buffered_bytes}
- * (a client that does not read) the stream is told it overflowed, and its terminal frame still goes out.
+ * request's version and id. Frames are made on the stream's thread and queued; the connection's event loop
+ * writes whatever is queued in one task (one task per burst, not per chunk). The bytes handed over and not yet
+ * written to the socket are counted; past {@code streams.max_buffered_bytes} (a client that does not read)
+ * the stream is told it overflowed, and the terminal frame still goes out, saying {@code overflow}.
  */
 final class StreamWriter implements StreamSink {
 
@@ -28,6 +32,8 @@ final class StreamWriter implements StreamSink {
     private final long maxBuffered;
     private final BiConsumer<Frame, ChannelFutureListener> data;
     private final Consumer<Frame> end;
+    private final Queue<Frame> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicLong waiting = new AtomicLong();
     private volatile boolean overflowed;
 
@@ -46,19 +52,18 @@ final class StreamWriter implements StreamSink {
     }
 
     @Override
-    public void chunk(long seq, ObjectNode payload) {
+    public void chunk(long seq, byte[] payload) {
         if (overflowed) {
             return; // its end is on the way
         }
-        Frame f = request.answer(MessageType.STREAM_DATA, Json.write(payload));
-        int length = f.length();
-        if (waiting.addAndGet(length) > maxBuffered) {
+        Frame f = request.answer(MessageType.STREAM_DATA, payload);
+        if (waiting.addAndGet(f.length()) > maxBuffered) {
             overflowed = true;
-            waiting.addAndGet(-length);
+            waiting.addAndGet(-f.length());
             loop.execute(() -> stream.overflowed(this)); // not under the stream's lock: it ends the stream
             return;
         }
-        loop.execute(() -> data.accept(f, written -> waiting.addAndGet(-length)));
+        enqueue(f);
     }
 
     /**
@@ -69,8 +74,27 @@ final class StreamWriter implements StreamSink {
     public void end(ObjectNode payload) {
         ObjectNode last = overflowed && !"overflow".equals(payload.path("status").asText()) ? overflowEnd(payload) : payload;
         MessageType type = last.path("ok").asBoolean(false) ? MessageType.STREAM_COMPLETE : MessageType.STREAM_ERROR;
-        Frame f = request.answer(type, Json.write(last));
-        loop.execute(() -> end.accept(f));
+        enqueue(request.answer(type, Json.write(last)));
+    }
+
+    private void enqueue(Frame f) {
+        queued.add(f);
+        if (draining.compareAndSet(false, true)) {
+            loop.execute(this::drain);
+        }
+    }
+
+    /** On the event loop: everything queued, in order; the terminal frame answers the request. */
+    private void drain() {
+        draining.set(false); // a frame queued from here on schedules another drain
+        for (Frame f = queued.poll(); f != null; f = queued.poll()) {
+            if (f.type() == MessageType.STREAM_DATA) {
+                int length = f.length();
+                data.accept(f, written -> waiting.addAndGet(-length));
+            } else {
+                end.accept(f);
+            }
+        }
     }
 
     private ObjectNode overflowEnd(ObjectNode streamEnd) {

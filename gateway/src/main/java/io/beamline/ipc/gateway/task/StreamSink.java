@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public interface StreamSink {
 
-    /** One chunk: the STREAM_DATA payload {@code {"task_id","seq","data"|"data_base64"}}. */
-    void chunk(long seq, ObjectNode payload);
+    /**
+     * One chunk: the STREAM_DATA payload {@code {"task_id","seq","data"|"data_base64"}}, as JSON bytes (made
+     * once per chunk, whatever the number of sinks and replays).
+     */
+    void chunk(long seq, byte[] payload);
 
     /**
      * The terminal frame's payload: STREAM_COMPLETE ({@code "ok":true}) or STREAM_ERROR ({@code "ok":false}),

@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway.taskflow;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.StreamsConfig;
@@ -12,6 +13,9 @@ import io.beamline.ipc.gateway.task.TaskStream;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -49,7 +53,7 @@ final class RoutedStream implements TaskStream {
         }
     }
 
-    private record Held(long seq, ObjectNode payload, int bytes) {
+    private record Held(long seq, byte[] payload, int bytes) {
     }
 
     private record Sink(StreamSink sink, boolean owner) {
@@ -138,13 +142,7 @@ final class RoutedStream implements TaskStream {
     private void chunk(StreamEvent.Chunk c) {
         chunks++;
         bytes += c.data().length;
-        ObjectNode payload = JsonNodeFactory.instance.objectNode().put("task_id", taskId).put("seq", c.seq());
-        String text = utf8(c.data());
-        if (text != null) {
-            payload.put("data", text);
-        } else {
-            payload.put("data_base64", Base64.getEncoder().encodeToString(c.data()));
-        }
+        byte[] payload = dataPayload(c.seq(), c.data());
         held.add(new Held(c.seq(), payload, c.data().length));
         heldBytes += c.data().length;
         trim();
@@ -302,8 +300,38 @@ final class RoutedStream implements TaskStream {
         onEnded.run();
     }
 
-    /** The chunk as text when it is valid UTF-8; else null (it goes as base64). */
+    /** {@code {"task_id","seq","data"}} written straight to bytes: the per-chunk cost is one small write. */
+    private byte[] dataPayload(long seq, byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + taskId.length() + 48);
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("task_id", taskId);
+            g.writeNumberField("seq", seq);
+            String text = utf8(data);
+            if (text != null) {
+                g.writeStringField("data", text);
+            } else {
+                g.writeStringField("data_base64", Base64.getEncoder().encodeToString(data));
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toByteArray();
+    }
+
+    /** The chunk as text when it is valid UTF-8; else null (it goes as base64). ASCII, the usual case, is checked cheaply. */
     private static String utf8(byte[] data) {
+        boolean ascii = true;
+        for (byte b : data) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(data, StandardCharsets.US_ASCII);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();

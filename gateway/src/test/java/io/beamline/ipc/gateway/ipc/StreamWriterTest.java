@@ -51,8 +51,9 @@ class StreamWriterTest {
                 written::add);
     }
 
-    private static ObjectNode chunk(long seq) {
-        return JsonNodeFactory.instance.objectNode().put("task_id", "t").put("seq", seq).put("data", "x".repeat(100));
+    private static byte[] chunk(long seq) {
+        return Json.write(JsonNodeFactory.instance.objectNode().put("task_id", "t").put("seq", seq)
+                .put("data", "x".repeat(100)));
     }
 
     private static ObjectNode complete(long chunks) {
