@@ -102,8 +102,8 @@ final class StreamWriter implements StreamSink {
         e.remove("usage");
         e.put("ok", false).put("status", "overflow");
         e.set("error", Json.mapper().valueToTree(ErrorBody.of(ErrorCode.OVERLOADED, "stream_overflow",
-                "the client did not read its stream: more than " + maxBuffered + " bytes were waiting for it; "
-                        + "chunks were dropped")));
+                "more than " + maxBuffered + " bytes of the stream waited to be written to the client (it does not"
+                        + " read, or the stream is faster than it reads); chunks were dropped")));
         return e;
     }
 

@@ -211,8 +211,9 @@ final class RoutedStream implements TaskStream {
     }
 
     private void overflow() {
-        endWith(Status.OVERFLOW, ErrorBody.of(ErrorCode.OVERLOADED, "stream_overflow", "the client did not read "
-                + "its stream: more than " + config.maxBufferedBytes() + " bytes were waiting for it"), true);
+        endWith(Status.OVERFLOW, ErrorBody.of(ErrorCode.OVERLOADED, "stream_overflow", "more than " + config.maxBufferedBytes()
+                + " bytes of the stream waited to be written to the client (it does not read, or the stream is faster"
+                + " than it reads)"), true);
     }
 
     /**
