@@ -5,7 +5,6 @@ import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.ErrorResponse;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * The gateway answered a request with RESPONSE_ERROR. The message reads like
@@ -15,7 +14,7 @@ import java.util.OptionalLong;
  * {@code status}, {@code reason} and {@code retryable} filled in from {@link ErrorCode}'s table when the
  * code is one it knows.
  */
-public final class IpcErrorException extends RuntimeException {
+public final class IpcErrorException extends RuntimeException implements GatewayError {
 
     private final ErrorResponse response;
     private final ObjectNode payload;
@@ -26,43 +25,14 @@ public final class IpcErrorException extends RuntimeException {
         this.payload = payload.deepCopy();
     }
 
-    /** The parsed {@code error} object. */
+    @Override
     public ErrorBody error() {
         return response.error();
-    }
-
-    /** The numeric IPC error code as sent. */
-    public int code() {
-        return error().code();
-    }
-
-    /** The code as an {@link ErrorCode}; a code this version does not know maps to {@link ErrorCode#INTERNAL}. */
-    public ErrorCode errorCode() {
-        return error().errorCode();
     }
 
     /** HTTP-like status. */
     public int status() {
         return error().status();
-    }
-
-    public String reason() {
-        return error().reason();
-    }
-
-    /** The gateway's human-readable message (without the code prefix that {@link #getMessage()} adds). */
-    public String errorMessage() {
-        return error().message();
-    }
-
-    public boolean retryable() {
-        return error().retryable();
-    }
-
-    /** The gateway's hint for when to retry, when it gave one. */
-    public OptionalLong retryAfterMs() {
-        Long ms = error().retryAfterMs();
-        return ms == null ? OptionalLong.empty() : OptionalLong.of(ms);
     }
 
     public Optional<String> taskId() {
