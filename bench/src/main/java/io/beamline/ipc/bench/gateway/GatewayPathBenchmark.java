@@ -6,6 +6,7 @@ import io.beamline.ipc.bench.load.FixedInFlight;
 import io.beamline.ipc.bench.load.LoadResult;
 import io.beamline.ipc.bench.load.ProcessCpu;
 import io.beamline.ipc.bench.load.SideBySide;
+import io.beamline.ipc.bench.load.WindowOptions;
 import io.beamline.ipc.bench.router.RouterThroughput;
 import io.beamline.ipc.client.IpcClient;
 import io.beamline.ipc.client.IpcClientOptions;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -95,6 +97,9 @@ public final class GatewayPathBenchmark {
             description = "The gateway path against direct jnats to the same Router, alternating in one run.")
     static final class Cli implements Callable<Integer> {
 
+        @Mixin
+        WindowOptions windows;
+
         @Option(names = "--socket", required = true, paramLabel = "PATH", description = "the gateway's socket")
         Path socket;
 
@@ -104,17 +109,9 @@ public final class GatewayPathBenchmark {
         @Option(names = "--depths", split = ",", defaultValue = "1,64,256", description = "requests in flight")
         List<Integer> depths;
 
-        @Option(names = "--warmup-s", defaultValue = "5")
-        int warmupS;
 
-        @Option(names = "--duration-s", defaultValue = "15")
-        int durationS;
 
-        @Option(names = "--slices", defaultValue = "3", description = "measured windows per path and depth")
-        int slices;
 
-        @Option(names = "--prewarm-s", defaultValue = "10", description = "JIT warm-up at the deepest depth")
-        int prewarmS;
 
         @Option(names = "--gateway-connections", defaultValue = "8")
         int gatewayConnections;
@@ -126,12 +123,10 @@ public final class GatewayPathBenchmark {
                 description = "the gateway clients' protocol: auto (the client's default: v2 when offered), 1 or 2")
         String protocol;
 
-        @Option(names = "--pids", paramLabel = "name=PID,...", description = "processes whose CPU time to report")
-        String pids;
 
         @Override
         public Integer call() throws Exception {
-            if (slices < 1 || gatewayConnections < 1 || directConnections < 1) {
+            if (windows.slices() < 1 || gatewayConnections < 1 || directConnections < 1) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "--slices, --gateway-connections and --direct-connections must be at least 1");
             }
@@ -139,7 +134,7 @@ public final class GatewayPathBenchmark {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--protocol must be auto, 1 or 2");
             }
             IpcClientOptions options = IpcClientOptions.defaults().withProtocolVersion(protocolVersion(protocol));
-            ProcessCpu cpu = ProcessCpu.parse(pids, "bench");
+            ProcessCpu cpu = windows.cpu();
             List<IpcClient> clients = new ArrayList<>();
             List<Connection> ncs = new ArrayList<>();
             try {
@@ -150,8 +145,8 @@ public final class GatewayPathBenchmark {
                     ncs.add(Nats.connect(new Options.Builder().server(url).connectionName("gateway-bench-direct-" + i)
                             .build()));
                 }
-                new GatewayPathBenchmark(clients, ncs, cpu).runAll(depths, Duration.ofSeconds(prewarmS),
-                        Duration.ofSeconds(warmupS), Duration.ofSeconds(durationS), slices);
+                new GatewayPathBenchmark(clients, ncs, cpu).runAll(depths, windows.prewarm(),
+                        windows.warmup(), windows.duration(), windows.slices());
             } finally {
                 clients.forEach(IpcClient::close);
                 for (Connection nc : ncs) {

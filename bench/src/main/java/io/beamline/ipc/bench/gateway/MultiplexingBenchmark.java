@@ -2,6 +2,7 @@ package io.beamline.ipc.bench.gateway;
 
 import io.beamline.ipc.bench.load.ProcessCpu;
 import io.beamline.ipc.bench.load.SideBySide;
+import io.beamline.ipc.bench.load.WindowOptions;
 import io.beamline.ipc.client.IpcClient;
 import io.beamline.ipc.client.IpcClientOptions;
 import io.beamline.ipc.client.TaskResponse;
@@ -14,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -52,6 +54,9 @@ public final class MultiplexingBenchmark {
             description = "v2 multiplexing (one connection) against v1 pipelining (several) through one gateway.")
     static final class Cli implements Callable<Integer> {
 
+        @Mixin
+        WindowOptions windows;
+
         @Option(names = "--socket", required = true, paramLabel = "PATH", description = "the gateway's socket")
         Path socket;
 
@@ -64,28 +69,19 @@ public final class MultiplexingBenchmark {
         @Option(names = "--v1-connections", defaultValue = "8")
         int v1Connections;
 
-        @Option(names = "--warmup-s", defaultValue = "5")
-        int warmupS;
 
-        @Option(names = "--duration-s", defaultValue = "15")
-        int durationS;
 
-        @Option(names = "--slices", defaultValue = "3", description = "measured windows per path and depth")
-        int slices;
 
-        @Option(names = "--prewarm-s", defaultValue = "10", description = "JIT warm-up at the deepest depth")
-        int prewarmS;
 
-        @Option(names = "--pids", paramLabel = "name=PID,...", description = "processes whose CPU time to report")
-        String pids;
 
         @Override
         public Integer call() throws Exception {
-            if (slices < 1 || v2Connections < 1 || v1Connections < 1 || depths.stream().anyMatch(d -> d < 1)) {
+            if (windows.slices() < 1 || v2Connections < 1 || v1Connections < 1
+                    || depths.stream().anyMatch(d -> d < 1)) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "--slices, --v2-connections, --v1-connections and --depths must be at least 1");
             }
-            ProcessCpu cpu = ProcessCpu.parse(pids, "bench");
+            ProcessCpu cpu = windows.cpu();
             List<IpcClient> v2 = new ArrayList<>();
             List<IpcClient> v1 = new ArrayList<>();
             try {
@@ -95,8 +91,8 @@ public final class MultiplexingBenchmark {
                 for (int i = 0; i < v1Connections; i++) {
                     v1.add(IpcClient.connect(socket, IpcClientOptions.defaults().withProtocolVersion(Frame.V1)));
                 }
-                run(v2, v1, cpu, depths, Duration.ofSeconds(prewarmS), Duration.ofSeconds(warmupS),
-                        Duration.ofSeconds(durationS), slices);
+                run(v2, v1, cpu, depths, windows.prewarm(), windows.warmup(),
+                        windows.duration(), windows.slices());
             } finally {
                 v2.forEach(IpcClient::close);
                 v1.forEach(IpcClient::close);
