@@ -56,14 +56,7 @@ public final class Json {
      * @throws ProtocolException with {@link ErrorCode#INVALID_PAYLOAD} and a message saying what is wrong
      */
     public static ObjectNode parseObject(byte[] payload) {
-        int length = payload.length;
-        if (length > 0 && payload[length - 1] == 0) {
-            length--;
-        }
-        if (length == 0) {
-            throw invalid("payload is empty; a JSON object is required");
-        }
-        requireStrictUtf8(payload, length);
+        int length = checkedLength(payload);
         JsonNode node;
         try {
             node = MAPPER.readTree(payload, 0, length);
@@ -76,6 +69,34 @@ public final class Json {
             throw invalid("payload must be a JSON object, was " + (node == null ? "nothing" : node.getNodeType()));
         }
         return (ObjectNode) node;
+    }
+
+    /**
+     * A streaming parser over a payload checked as {@link #parseObject} checks it (one trailing NUL ignored,
+     * not empty, strict UTF-8), with the same strict settings, for readers that need no tree.
+     *
+     * @throws ProtocolException with {@link ErrorCode#INVALID_PAYLOAD} when the checks fail
+     */
+    public static JsonParser parser(byte[] payload) {
+        int length = checkedLength(payload);
+        try {
+            return MAPPER.getFactory().createParser(payload, 0, length);
+        } catch (IOException e) {
+            throw new IllegalStateException("a parser over a byte array could not be made", e); // not for byte[]
+        }
+    }
+
+    /** The payload's length without one trailing NUL, once it is known to be non-empty strict UTF-8. */
+    static int checkedLength(byte[] payload) {
+        int length = payload.length;
+        if (length > 0 && payload[length - 1] == 0) {
+            length--;
+        }
+        if (length == 0) {
+            throw invalid("payload is empty; a JSON object is required");
+        }
+        requireStrictUtf8(payload, length);
+        return length;
     }
 
     public static byte[] write(Object value) {
@@ -116,7 +137,7 @@ public final class Json {
         }
     }
 
-    private static ProtocolException invalid(String message) {
+    static ProtocolException invalid(String message) {
         return new ProtocolException(ErrorCode.INVALID_PAYLOAD, message);
     }
 }

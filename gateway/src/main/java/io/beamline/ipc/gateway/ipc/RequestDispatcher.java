@@ -3,6 +3,7 @@ package io.beamline.ipc.gateway.ipc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.task.TaskAnswer;
+import io.beamline.ipc.gateway.task.TaskIds;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.beamline.ipc.protocol.Capabilities;
 import io.beamline.ipc.protocol.ErrorCode;
@@ -11,10 +12,10 @@ import io.beamline.ipc.protocol.Frame;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.MessageType;
 import io.beamline.ipc.protocol.ProtocolException;
+import io.beamline.ipc.protocol.SubmitPayload;
 import io.beamline.ipc.protocol.TaskRef;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CancellationException;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,15 +90,16 @@ final class RequestDispatcher {
      * A v2 submit gets its task id here when the client gave none (else the Router path would name it), so
      * that the connection knows which task a request id is: TASK_CANCEL may name the request.
      */
-    private static ObjectNode submit(Frame request, RequestContext connection) {
-        ObjectNode payload = Json.parseObject(request.payload());
+    private static SubmitPayload submit(Frame request, RequestContext connection) {
+        SubmitPayload payload = SubmitPayload.read(request.payload());
         if (request.version() == Frame.V2) {
-            JsonNode given = payload.get("task_id");
+            SubmitPayload.Field given = payload.get("task_id");
             if (given == null || given.isNull()) {
-                payload.put("task_id", UUID.randomUUID().toString());
+                payload = payload.with("task_id", TaskIds.newId());
             }
-            if (payload.get("task_id").isTextual()) { // else the mapper names the bad field
-                connection.submitting(request.requestId(), payload.get("task_id").asText());
+            String taskId = payload.get("task_id").text();
+            if (taskId != null) { // else the mapper names the bad field
+                connection.submitting(request.requestId(), taskId);
             }
         }
         return payload;

@@ -1,6 +1,5 @@
 package io.beamline.ipc.gateway.routerclient;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.Map;
 
@@ -8,10 +7,11 @@ import java.util.Map;
  * One submit, ready for the Router: the DecideRequest JSON, the NATS headers, and what the gateway keeps
  * for its answer (task id, trace id) and whether the output streams after the decision.
  *
+ * @param body     the DecideRequest, JSON as it goes on the wire
  * @param deadline how long the gateway waits for the Router: the effective deadline, decided once by
  *                 {@link DecideRequestMapper} (the request's {@code metadata.deadline} tells the Router the same)
  */
-public record DecideCall(String taskId, String traceId, String tenantId, ObjectNode request,
+public record DecideCall(String taskId, String traceId, String tenantId, byte[] body,
                          Map<String, String> headers, Duration deadline, boolean stream) {
 
     /** Where the Router publishes the task's output: {@code beamline.router.v1.stream.<request_id>}. */

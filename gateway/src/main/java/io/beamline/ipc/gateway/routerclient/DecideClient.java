@@ -2,7 +2,6 @@ package io.beamline.ipc.gateway.routerclient;
 
 import io.beamline.ipc.gateway.config.RouterConfig;
 import io.beamline.ipc.gateway.task.TaskOutcome;
-import io.beamline.ipc.protocol.Json;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -25,7 +24,7 @@ public final class DecideClient {
     }
 
     public CompletableFuture<TaskOutcome> ask(DecideCall call) {
-        return router.request(config.subject(), call.headers(), Json.write(call.request()), call.deadline(),
+        return router.request(config.subject(), call.headers(), call.body(), call.deadline(),
                 RouterReply::toOutcome);
     }
 
@@ -34,7 +33,7 @@ public final class DecideClient {
      * {@code onStream} hears every stream message in order.
      */
     public RouterClient.StreamingRequest<TaskOutcome> askStreaming(DecideCall call, Consumer<StreamEvent> onStream) {
-        return router.requestWithStream(config.subject(), call.headers(), Json.write(call.request()), call.deadline(),
+        return router.requestWithStream(config.subject(), call.headers(), call.body(), call.deadline(),
                 RouterReply::toOutcome, call.streamSubject(STREAM_SUBJECT_PREFIX), onStream);
     }
 }

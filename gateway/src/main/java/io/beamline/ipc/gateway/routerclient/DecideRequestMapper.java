@@ -1,26 +1,29 @@
 package io.beamline.ipc.gateway.routerclient;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.RouterConfig;
+import io.beamline.ipc.gateway.task.TaskIds;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Json;
+import io.beamline.ipc.protocol.JsonBytes;
 import io.beamline.ipc.protocol.ProtocolException;
+import io.beamline.ipc.protocol.SubmitPayload;
+import io.beamline.ipc.protocol.SubmitPayload.Field;
 import io.beamline.ipc.protocol.TaskRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * TASK_SUBMIT payloads (native and the C gateway's legacy editor format) → a DecideRequest the Router
  * accepts, plus its NATS headers and the submit's deadline. Bad input is an INVALID_PAYLOAD whose message
- * names the field.
+ * names the field. No tree is built on the way: the envelope is checked from the {@link SubmitPayload}, the
+ * request's JSON is written directly and the client's own objects are copied into it byte for byte.
  *
  * <p>The deadline is decided here, once: the client's {@code deadline_ms} capped by {@code router.max_timeout_ms},
  * else {@code router.timeout_ms}. The gateway waits that long for the Router ({@link DecideCall#deadline()}), and
@@ -36,6 +39,8 @@ public final class DecideRequestMapper {
     static final int MAX_ID_LENGTH = TaskRef.MAX_TASK_ID_LENGTH;
     static final int MAX_TASK_TYPE_LENGTH = 256;
     static final int MAX_IDEMPOTENCY_KEY_BYTES = 256;
+    /** A payload with this much text (whitespace aside) cannot be below the Router's minimum: no exact check. */
+    static final int PAD_CHECK_BYTES = 6 * ROUTER_MIN_PAYLOAD_BYTES + 4;
 
     /** Fields of the submit envelope; in the legacy format everything else is the task's payload. */
     private static final Set<String> ENVELOPE = Set.of("command", "task", "task_type", "payload", "tenant_id",
@@ -57,17 +62,16 @@ public final class DecideRequestMapper {
         this.clock = clock;
     }
 
-    public DecideCall map(ObjectNode submit) {
+    public DecideCall map(SubmitPayload submit) {
         return map(submit, defaultTenant);
     }
 
     /** @param tenantIfAbsent the tenant of a submit that names none (the caller's, or the configured default) */
-    public DecideCall map(ObjectNode submit, String tenantIfAbsent) {
-        optionalBoolean(submit, "stream");
-        boolean stream = submit.path("stream").asBoolean(false);
+    public DecideCall map(SubmitPayload submit, String tenantIfAbsent) {
+        boolean stream = optionalBoolean(submit, "stream");
         String taskType = taskType(submit);
-        ObjectNode payload = submit.hasNonNull("payload") ? object(submit, "payload").orElseThrow() : legacyPayload(submit);
-        String taskId = text(submit, "task_id", MAX_ID_LENGTH).orElseGet(() -> UUID.randomUUID().toString());
+        Field payload = object(submit, "payload");
+        String taskId = text(submit, "task_id", MAX_ID_LENGTH).orElseGet(TaskIds::newId);
         String tenant = text(submit, "tenant_id", MAX_ID_LENGTH).orElse(tenantIfAbsent);
         String policy = text(submit, "policy_id", MAX_ID_LENGTH).orElse(defaultPolicy);
         Optional<String> idempotencyKey = text(submit, "idempotency_key", Integer.MAX_VALUE);
@@ -75,38 +79,44 @@ public final class DecideRequestMapper {
                 && idempotencyKey.get().getBytes(StandardCharsets.UTF_8).length > MAX_IDEMPOTENCY_KEY_BYTES) {
             throw invalid("idempotency_key is longer than " + MAX_IDEMPOTENCY_KEY_BYTES + " bytes");
         }
+        Field constraints = object(submit, "constraints");
+        Field metadata = object(submit, "metadata");
         Duration deadline = effective(requestedDeadline(submit));
         TraceContext parent = text(submit, "traceparent", 512).flatMap(TraceContext::parse).orElse(null);
         TraceContext span = parent == null ? TraceContext.newTrace() : parent.child();
 
-        ObjectNode task = JsonNodeFactory.instance.objectNode();
-        task.put("type", taskType);
-        task.set("payload", padded(payload));
+        // The client's objects are copied as they came; only the envelope around them is written here.
+        JsonBytes request = new JsonBytes(submit.bytes().length + 256);
+        request.startObject()
+                .string("version", "1")
+                .string("request_id", taskId)
+                .string("tenant_id", tenant)
+                .string("trace_id", span.traceId())
+                .startObject("task")
+                .string("type", taskType);
+        request.raw("payload", payload == null ? legacyPayload(submit) : padded(submit, payload));
         if (stream) {
-            task.put("stream", true); // the Router streams the output after its reply
+            request.bool("stream", true); // the Router streams the output after its reply
         }
-        ObjectNode request = JsonNodeFactory.instance.objectNode();
-        request.put("version", "1");
-        request.put("request_id", taskId);
-        request.put("tenant_id", tenant);
-        request.put("trace_id", span.traceId());
-        request.set("task", task);
-        request.put("policy_id", policy);
-        object(submit, "constraints").ifPresent(c -> request.set("constraints", c));
-        request.set("metadata", withDeadline(object(submit, "metadata"), deadline));
-        idempotencyKey.ifPresent(k -> request.put("idempotency_key", k));
+        request.endObject().string("policy_id", policy);
+        if (constraints != null) {
+            submit.copy(constraints, "constraints", request);
+        }
+        withDeadline(submit, metadata, deadline, request);
+        idempotencyKey.ifPresent(k -> request.string("idempotency_key", k));
+        request.endObject();
 
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("trace_id", span.traceId());
-        headers.put("tenant_id", tenant);
-        headers.put("version", "1");
-        headers.put("traceparent", span.traceparent());
-        headers.put("span_id", span.spanId()); // the Router's consumer reads the gateway's span here
-        headers.put("request_id", taskId);
-        return new DecideCall(taskId, span.traceId(), tenant, request, Map.copyOf(headers), deadline, stream);
+        Map<String, String> headers = Map.of(
+                "trace_id", span.traceId(),
+                "tenant_id", tenant,
+                "version", "1",
+                "traceparent", span.traceparent(),
+                "span_id", span.spanId(), // the Router's consumer reads the gateway's span here
+                "request_id", taskId);
+        return new DecideCall(taskId, span.traceId(), tenant, request.toByteArray(), headers, deadline, stream);
     }
 
-    private static String taskType(ObjectNode submit) {
+    private static String taskType(SubmitPayload submit) {
         Optional<String> type = text(submit, "task_type", MAX_TASK_TYPE_LENGTH);
         Optional<String> legacy = text(submit, "task", MAX_TASK_TYPE_LENGTH);
         if (type.isPresent() && legacy.isPresent() && !type.equals(legacy)) {
@@ -116,24 +126,62 @@ public final class DecideRequestMapper {
     }
 
     /** Legacy editor format: file, line, context, params and any other field become task.payload. */
-    private static ObjectNode legacyPayload(ObjectNode submit) {
-        ObjectNode payload = JsonNodeFactory.instance.objectNode();
-        submit.properties().forEach(e -> {
-            if (!ENVELOPE.contains(e.getKey())) {
-                payload.set(e.getKey(), e.getValue());
+    private static byte[] legacyPayload(SubmitPayload submit) {
+        JsonBytes payload = new JsonBytes(submit.bytes().length);
+        payload.startObject();
+        for (Field f : submit.fields()) {
+            if (!ENVELOPE.contains(f.name())) {
+                submit.copy(f, f.name(), payload);
             }
-        });
-        return payload;
+        }
+        byte[] json = payload.endObject().toByteArray();
+        return compactAtLeast(json, 0, json.length, PAD_CHECK_BYTES) ? json : padded(Json.parseObject(json));
+    }
+
+    /** The client's task.payload, copied; a small one is checked (and padded) exactly, through a tree. */
+    private static byte[] padded(SubmitPayload submit, Field payload) {
+        byte[] source = submit.bytes();
+        if (compactAtLeast(source, payload.start(), payload.end(), PAD_CHECK_BYTES)) {
+            return Arrays.copyOfRange(source, payload.start(), payload.end());
+        }
+        return padded(submit.tree(payload));
     }
 
     /** Padded by structure (one more field), never rejected: a small payload is a valid request. */
-    private static ObjectNode padded(ObjectNode payload) {
-        if (Json.write(payload).length >= ROUTER_MIN_PAYLOAD_BYTES) {
-            return payload;
+    private static byte[] padded(ObjectNode payload) {
+        byte[] json = Json.write(payload);
+        if (json.length >= ROUTER_MIN_PAYLOAD_BYTES) {
+            return json;
         }
-        ObjectNode copy = payload.deepCopy();
-        copy.put(PAD_FIELD, "");
-        return copy;
+        return Json.write(payload.deepCopy().put(PAD_FIELD, ""));
+    }
+
+    /**
+     * Whether {@code json[from, to)} holds at least {@code min} bytes outside insignificant whitespace. The
+     * Router measures a payload by its own compact encoding, which can only be shorter by whitespace and by
+     * escapes (at most 6 bytes of a backslash-u escape for 1), so {@link #PAD_CHECK_BYTES} of text are surely enough.
+     */
+    static boolean compactAtLeast(byte[] json, int from, int to, int min) {
+        int n = 0;
+        boolean inString = false;
+        for (int i = from; i < to && n < min; i++) {
+            byte b = json[i];
+            if (inString) {
+                n++;
+                if (b == '\\') {
+                    i++;
+                    n++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+                n++;
+            } else if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                n++;
+            }
+        }
+        return n >= min;
     }
 
     /** The client's own deadline_ms, capped by router.max_timeout_ms; else router.timeout_ms (capped alike). */
@@ -143,58 +191,76 @@ public final class DecideRequestMapper {
     }
 
     /**
-     * The client's metadata (a copy; absent: a new object) with {@code deadline}: the moment the gateway stops
+     * Writes the client's metadata (absent: a new object) with {@code deadline}: the moment the gateway stops
      * waiting, in epoch ms. A {@code deadline} the client set is kept as it is; JSON null counts as not set.
      */
-    private ObjectNode withDeadline(Optional<ObjectNode> clientMetadata, Duration deadline) {
-        ObjectNode metadata = clientMetadata.map(ObjectNode::deepCopy).orElseGet(JsonNodeFactory.instance::objectNode);
-        if (!metadata.hasNonNull("deadline")) {
-            metadata.put("deadline", clock.millis() + deadline.toMillis());
+    private void withDeadline(SubmitPayload submit, Field metadata, Duration deadline, JsonBytes request) {
+        long at = clock.millis() + deadline.toMillis();
+        if (metadata == null) {
+            request.startObject("metadata").number("deadline", at).endObject();
+            return;
         }
-        return metadata;
+        Optional<JsonToken> given = submit.member(metadata, "deadline");
+        if (given.isEmpty()) { // the client's members, then ours before the closing brace
+            byte[] source = submit.bytes();
+            int close = metadata.end() - 1;
+            int i = close - 1;
+            while (source[i] == ' ' || source[i] == '\t' || source[i] == '\n' || source[i] == '\r') {
+                i--;
+            }
+            request.startObject("metadata", source, metadata.start(), close - metadata.start(), source[i] != '{')
+                    .number("deadline", at).endObject();
+        } else if (given.get() == JsonToken.VALUE_NULL) { // rare: replaced, through a tree
+            request.raw("metadata", Json.write(submit.tree(metadata).put("deadline", at)));
+        } else {
+            submit.copy(metadata, "metadata", request);
+        }
     }
 
-    private static Optional<Duration> requestedDeadline(ObjectNode submit) {
-        JsonNode d = submit.get("deadline_ms");
+    private static Optional<Duration> requestedDeadline(SubmitPayload submit) {
+        Field d = submit.get("deadline_ms");
         if (d == null || d.isNull()) {
             return Optional.empty();
         }
-        if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 1) {
+        Optional<Long> ms = d.longValue();
+        if (ms.isEmpty() || ms.get() < 1) {
             throw invalid("deadline_ms must be a positive integer (milliseconds from now)");
         }
-        return Optional.of(Duration.ofMillis(d.asLong()));
+        return Optional.of(Duration.ofMillis(ms.get()));
     }
 
-    private static Optional<String> text(ObjectNode submit, String field, int maxLength) {
-        JsonNode v = submit.get(field);
+    private static Optional<String> text(SubmitPayload submit, String field, int maxLength) {
+        Field v = submit.get(field);
         if (v == null || v.isNull()) {
             return Optional.empty();
         }
-        if (!v.isTextual() || v.asText().isEmpty()) {
+        if (!v.isText() || v.text().isEmpty()) {
             throw invalid(field + " must be a non-empty string");
         }
-        if (v.asText().length() > maxLength) {
+        if (v.text().length() > maxLength) {
             throw invalid(field + " is longer than " + maxLength + " characters");
         }
-        return Optional.of(v.asText());
+        return Optional.of(v.text());
     }
 
-    private static Optional<ObjectNode> object(ObjectNode submit, String field) {
-        JsonNode v = submit.get(field);
+    /** The object member {@code field}; null when absent or JSON null. */
+    private static Field object(SubmitPayload submit, String field) {
+        Field v = submit.get(field);
         if (v == null || v.isNull()) {
-            return Optional.empty();
+            return null;
         }
         if (!v.isObject()) {
             throw invalid(field + " must be a JSON object");
         }
-        return Optional.of((ObjectNode) v);
+        return v;
     }
 
-    private static void optionalBoolean(ObjectNode submit, String field) {
-        JsonNode v = submit.get(field);
+    private static boolean optionalBoolean(SubmitPayload submit, String field) {
+        Field v = submit.get(field);
         if (v != null && !v.isNull() && !v.isBoolean()) {
             throw invalid(field + " must be true or false");
         }
+        return v != null && Boolean.TRUE.equals(v.value());
     }
 
     private static ProtocolException invalid(String message) {

@@ -1,20 +1,28 @@
 package io.beamline.ipc.gateway.routerclient;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.task.TaskOutcome;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.ProtocolException;
 import io.beamline.ipc.protocol.RouterErrorInfo;
+import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * What the Router answered, read once: a decision, the Router's own error, or a reply that breaks the
  * contract ({@code {"ok":true,"decision":{…}}} / {@code {"ok":false,"error":{"code":…}}}).
+ *
+ * <p>A decision, the common reply, is read without a tree: one pass over the tokens (so the whole reply is
+ * checked as strictly as a tree read would) that notes where the decision object lies and copies its bytes.
+ * Any other reply is read as a tree, which says precisely what is wrong with it.
  */
 sealed interface RouterReply {
 
-    /** {@code decision} exactly as received. */
-    record Decision(ObjectNode decision) implements RouterReply {
+    /** {@code decision}: its JSON object, exactly as received. */
+    record Decision(byte[] decision) implements RouterReply {
     }
 
     record Rejected(RouterErrorInfo error, String message) implements RouterReply {
@@ -36,9 +44,43 @@ sealed interface RouterReply {
     }
 
     static RouterReply parse(byte[] body) {
+        byte[] json = body == null ? new byte[0] : body;
+        Decision decision = decision(json);
+        return decision != null ? decision : parseTree(json);
+    }
+
+    /** The decision of a well-formed {@code "ok":true} reply; null for anything else. */
+    private static Decision decision(byte[] json) {
+        try (JsonParser p = Json.parser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            boolean ok = false;
+            int start = -1;
+            int end = -1;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("ok")) {
+                    ok = value == JsonToken.VALUE_TRUE;
+                } else if (name.equals("decision") && value == JsonToken.START_OBJECT) {
+                    start = (int) p.currentTokenLocation().getByteOffset();
+                    p.skipChildren();
+                    end = (int) p.currentLocation().getByteOffset();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return ok && start >= 0 && p.nextToken() == null ? new Decision(Arrays.copyOfRange(json, start, end)) : null;
+        } catch (ProtocolException | IOException e) {
+            return null; // the tree read says what is wrong
+        }
+    }
+
+    private static RouterReply parseTree(byte[] json) {
         ObjectNode root;
         try {
-            root = Json.parseObject(body == null ? new byte[0] : body);
+            root = Json.parseObject(json);
         } catch (ProtocolException e) {
             return new Malformed(e.getMessage());
         }
@@ -48,7 +90,7 @@ sealed interface RouterReply {
         }
         if (ok.booleanValue()) {
             JsonNode decision = root.get("decision");
-            return decision instanceof ObjectNode d ? new Decision(d)
+            return decision instanceof ObjectNode d ? new Decision(Json.write(d))
                     : new Malformed("ok reply has no \"decision\" object");
         }
         JsonNode error = root.get("error");

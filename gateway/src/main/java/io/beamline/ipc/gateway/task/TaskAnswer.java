@@ -1,11 +1,11 @@
 package io.beamline.ipc.gateway.task;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorResponse;
 import io.beamline.ipc.protocol.Frame;
 import io.beamline.ipc.protocol.Json;
+import io.beamline.ipc.protocol.JsonBytes;
 import io.beamline.ipc.protocol.MessageType;
 
 /**
@@ -14,7 +14,11 @@ import io.beamline.ipc.protocol.MessageType;
  */
 public sealed interface TaskAnswer {
 
-    record Ok(ObjectNode payload) implements TaskAnswer {
+    /** @param payload the RESPONSE_OK payload, JSON */
+    record Ok(byte[] payload) implements TaskAnswer {
+        public Ok(ObjectNode payload) {
+            this(Json.write(payload));
+        }
     }
 
     record Error(ErrorResponse response) implements TaskAnswer {
@@ -25,17 +29,21 @@ public sealed interface TaskAnswer {
      *
      * @param owner the submit itself (its connection leaving cancels the stream), not a STREAM_SUBSCRIBE
      */
-    record Streaming(ObjectNode payload, TaskStream stream, long fromSeq, boolean owner) implements TaskAnswer {
+    record Streaming(byte[] payload, TaskStream stream, long fromSeq, boolean owner) implements TaskAnswer {
+        public Streaming(ObjectNode payload, TaskStream stream, long fromSeq, boolean owner) {
+            this(Json.write(payload), stream, fromSeq, owner);
+        }
     }
 
     /** A submit's answer: {@code {"ok":true,"task_id","trace_id","decision"}} or the error with both ids. */
     static TaskAnswer of(String taskId, String traceId, TaskOutcome outcome) {
         return switch (outcome) {
-            case TaskOutcome.Decided d -> {
-                ObjectNode ok = JsonNodeFactory.instance.objectNode();
-                ok.put("ok", true).put("task_id", taskId).put("trace_id", traceId).set("decision", d.decision());
-                yield new Ok(ok);
-            }
+            case TaskOutcome.Decided d -> new Ok(new JsonBytes(d.decision().length + 128).startObject()
+                    .bool("ok", true)
+                    .string("task_id", taskId)
+                    .string("trace_id", traceId)
+                    .raw("decision", d.decision()) // the Router's bytes, not re-encoded
+                    .endObject().toByteArray());
             case TaskOutcome.Failed f -> error(taskId, traceId, f.error());
         };
     }
@@ -47,8 +55,8 @@ public sealed interface TaskAnswer {
     /** The frame the client gets. */
     default Frame toFrame() {
         return switch (this) {
-            case Ok ok -> Frame.of(MessageType.RESPONSE_OK, Json.write(ok.payload()));
-            case Streaming s -> Frame.of(MessageType.RESPONSE_OK, Json.write(s.payload()));
+            case Ok ok -> Frame.of(MessageType.RESPONSE_OK, ok.payload());
+            case Streaming s -> Frame.of(MessageType.RESPONSE_OK, s.payload());
             case Error e -> e.response().toFrame();
         };
     }

@@ -1,6 +1,5 @@
 package io.beamline.ipc.gateway.task;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import java.util.Objects;
@@ -12,8 +11,11 @@ import java.util.Objects;
  */
 public sealed interface TaskOutcome {
 
-    /** {@code decision} exactly as the Router sent it. */
-    record Decided(ObjectNode decision) implements TaskOutcome {
+    /**
+     * The Router's decision: its JSON object, byte for byte as the Router sent it. Kept as bytes, not a tree:
+     * it is copied into the answer and held by the registry for TASK_QUERY, never looked into.
+     */
+    record Decided(byte[] decision) implements TaskOutcome {
         public Decided {
             Objects.requireNonNull(decision, "decision");
         }
@@ -25,7 +27,7 @@ public sealed interface TaskOutcome {
         }
     }
 
-    static TaskOutcome decided(ObjectNode decision) {
+    static TaskOutcome decided(byte[] decision) {
         return new Decided(decision);
     }
 

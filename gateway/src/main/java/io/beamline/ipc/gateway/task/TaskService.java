@@ -1,6 +1,7 @@
 package io.beamline.ipc.gateway.task;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.protocol.SubmitPayload;
 import io.beamline.ipc.protocol.TaskRef;
 import java.util.concurrent.CompletableFuture;
 
@@ -11,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface TaskService {
 
-    CompletableFuture<TaskAnswer> submit(ObjectNode payload, Caller caller);
+    CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller);
 
     CompletableFuture<TaskAnswer> query(TaskRef task);
 

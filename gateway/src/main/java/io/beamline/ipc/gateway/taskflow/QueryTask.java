@@ -2,6 +2,7 @@ package io.beamline.ipc.gateway.taskflow;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.beamline.ipc.gateway.routerclient.DecisionLookup;
 import io.beamline.ipc.gateway.routerclient.TraceContext;
 import io.beamline.ipc.gateway.task.TaskAnswer;
@@ -11,6 +12,7 @@ import io.beamline.ipc.gateway.task.TaskSnapshot;
 import io.beamline.ipc.gateway.task.TaskStatus;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.TaskRef;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /** TASK_QUERY: the registry's report of a task this gateway knows, else what the Router's get_decision says. */
@@ -39,11 +41,16 @@ final class QueryTask {
         ok.put("ok", true).put("task_id", t.taskId()).put("trace_id", t.traceId()).put("status", t.status().wire());
         t.outcome().ifPresent(outcome -> {
             switch (outcome) {
-                case TaskOutcome.Decided d -> ok.set("decision", d.decision());
+                case TaskOutcome.Decided d -> ok.putRawValue("decision", decision(d));
                 case TaskOutcome.Failed f -> ok.set("error", Json.mapper().valueToTree(f.error()));
             }
         });
         return ok;
+    }
+
+    /** The decision's bytes go into the report as they are. */
+    private static RawValue decision(TaskOutcome.Decided d) {
+        return new RawValue(new String(d.decision(), StandardCharsets.UTF_8));
     }
 
     /** A decision or a cancellation is the Router's state of the task, reported; anything else is the error. */
@@ -52,7 +59,7 @@ final class QueryTask {
         ok.put("ok", true).put("task_id", taskId);
         return switch (outcome) {
             case TaskOutcome.Decided d -> {
-                ok.put("status", TaskStatus.SUCCEEDED.wire()).put("source", "router").set("decision", d.decision());
+                ok.put("status", TaskStatus.SUCCEEDED.wire()).put("source", "router").putRawValue("decision", decision(d));
                 yield new TaskAnswer.Ok(ok);
             }
             case TaskOutcome.Failed f when f.status() == TaskStatus.CANCELLED -> {

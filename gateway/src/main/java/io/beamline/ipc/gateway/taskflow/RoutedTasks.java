@@ -12,6 +12,7 @@ import io.beamline.ipc.gateway.task.Caller;
 import io.beamline.ipc.gateway.task.TaskAnswer;
 import io.beamline.ipc.gateway.task.TaskRegistry;
 import io.beamline.ipc.gateway.task.TaskService;
+import io.beamline.ipc.protocol.SubmitPayload;
 import io.beamline.ipc.protocol.TaskRef;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,7 +44,7 @@ public final class RoutedTasks implements TaskService, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<TaskAnswer> submit(ObjectNode payload, Caller caller) {
+    public CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller) {
         return submit.submit(payload, caller);
     }
 

@@ -1,6 +1,5 @@
 package io.beamline.ipc.gateway.taskflow;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.RouterConfig;
 import io.beamline.ipc.gateway.resilience.Admission;
 import io.beamline.ipc.gateway.resilience.SubmitGates;
@@ -17,6 +16,7 @@ import io.beamline.ipc.gateway.task.TaskSnapshot;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.ProtocolException;
+import io.beamline.ipc.protocol.SubmitPayload;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -48,7 +48,7 @@ final class SubmitTask {
         this.streams = streams;
     }
 
-    CompletableFuture<TaskAnswer> submit(ObjectNode payload, Caller caller) {
+    CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller) {
         DecideCall call;
         try {
             call = mapper.map(payload, config.tenantFor(caller.uid()));

@@ -7,6 +7,9 @@ import io.beamline.ipc.gateway.task.TaskAnswer;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.ErrorResponse;
+import io.beamline.ipc.protocol.Json;
+import io.beamline.ipc.protocol.SubmitPayload;
+import java.nio.charset.StandardCharsets;
 import io.beamline.ipc.protocol.TaskRef;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -26,9 +29,9 @@ final class ControllableTasks implements TaskService {
     final List<Pending> submitted = new CopyOnWriteArrayList<>();
 
     @Override
-    public CompletableFuture<TaskAnswer> submit(ObjectNode payload, Caller caller) {
+    public CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller) {
         CompletableFuture<JsonNode> f = new CompletableFuture<>();
-        submitted.add(new Pending(payload, f));
+        submitted.add(new Pending(tree(payload), f));
         CompletableFuture<TaskAnswer> answer = f.thenApply(json -> new TaskAnswer.Ok((ObjectNode) json));
         answer.whenComplete((a, e) -> {
             if (e instanceof CancellationException) {
@@ -51,6 +54,20 @@ final class ControllableTasks implements TaskService {
     @Override
     public CompletableFuture<TaskAnswer> subscribe(ObjectNode payload, Caller caller) {
         return notServed();
+    }
+
+    /** The submit as the service got it, members the gateway added included. */
+    private static ObjectNode tree(SubmitPayload payload) {
+        ObjectNode tree = Json.mapper().createObjectNode();
+        for (SubmitPayload.Field f : payload.fields()) {
+            if (f.start() < 0) {
+                tree.put(f.name(), f.text());
+            } else {
+                tree.set(f.name(), Json.parseObject(("{\"v\":" + new String(payload.bytes(), f.start(), f.length(),
+                        StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8)).get("v"));
+            }
+        }
+        return tree;
     }
 
     private static CompletableFuture<TaskAnswer> notServed() {

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.config.RouterConfig;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.ProtocolException;
+import io.beamline.ipc.protocol.SubmitPayload;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +30,13 @@ class DecideRequestMapperTest {
     private final DecideRequestMapper mapper =
             new DecideRequestMapper(CONFIG, Clock.fixed(Instant.ofEpochMilli(NOW_MS), ZoneOffset.UTC));
 
-    private static ObjectNode json(String s) {
-        return Json.parseObject(s.getBytes(StandardCharsets.UTF_8));
+    private static SubmitPayload json(String s) {
+        return SubmitPayload.read(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The DecideRequest as the Router reads it. */
+    private static JsonNode request(DecideCall call) {
+        return Json.parseObject(call.body());
     }
 
     @Test
@@ -40,7 +45,7 @@ class DecideRequestMapperTest {
                 {"task_type":"text.generate","payload":{"prompt":"Hello, world"},"tenant_id":"acme",
                  "policy_id":"premium","task_id":"req-0001","metadata":{"source":"ide"},
                  "constraints":{"max_latency_ms":2000},"deadline_ms":1500,"idempotency_key":"k-1"}"""));
-        JsonNode r = call.request();
+        JsonNode r = request(call);
         assertThat(r.path("version").asText()).isEqualTo("1");
         assertThat(r.path("request_id").asText()).isEqualTo("req-0001");
         assertThat(r.path("tenant_id").asText()).isEqualTo("acme");
@@ -57,12 +62,12 @@ class DecideRequestMapperTest {
     @Test
     void defaultsFillTenantPolicyAndAUuidV4TaskId() {
         DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello there\"}}"));
-        assertThat(call.request().path("tenant_id").asText()).isEqualTo("default_tenant");
-        assertThat(call.request().path("policy_id").asText()).isEqualTo("default");
+        assertThat(request(call).path("tenant_id").asText()).isEqualTo("default_tenant");
+        assertThat(request(call).path("policy_id").asText()).isEqualTo("default");
         assertThat(call.taskId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-        assertThat(call.request().path("request_id").asText()).isEqualTo(call.taskId());
+        assertThat(request(call).path("request_id").asText()).isEqualTo(call.taskId());
         assertThat(call.deadline()).as("router.timeout_ms").isEqualTo(Duration.ofMillis(5000));
-        assertThat(call.request().path("metadata").toString()).isEqualTo("{\"deadline\":1700000005000}");
+        assertThat(request(call).path("metadata").toString()).isEqualTo("{\"deadline\":1700000005000}");
     }
 
     /** metadata.deadline: epoch ms when the gateway stops waiting = now + the deadline the gateway waits. */
@@ -81,26 +86,55 @@ class DecideRequestMapperTest {
                 "{" + field + "\"command\":\"task_submit\",\"task\":\"t\",\"file\":\"a.py\"}"}) {
             DecideCall call = mapper.map(json(submit));
             assertThat(call.deadline()).as(submit).isEqualTo(Duration.ofMillis(waitMs));
-            assertThat(call.request().path("metadata").path("deadline").isIntegralNumber()).isTrue();
-            assertThat(call.request().path("metadata").path("deadline").asLong()).as(submit).isEqualTo(deadlineEpochMs);
+            assertThat(request(call).path("metadata").path("deadline").isIntegralNumber()).isTrue();
+            assertThat(request(call).path("metadata").path("deadline").asLong()).as(submit).isEqualTo(deadlineEpochMs);
         }
     }
 
     @Test
     void aMetadataDeadlineTheClientSetIsKeptAndOtherMetadataFieldsStay() {
-        ObjectNode submit = json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"deadline_ms\":1500,"
+        SubmitPayload submit = json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"deadline_ms\":1500,"
                 + "\"metadata\":{\"source\":\"ide\",\"deadline\":1699999999999,\"tags\":[\"a\"]}}");
         DecideCall call = mapper.map(submit);
-        assertThat(call.request().path("metadata").toString())
+        assertThat(request(call).path("metadata").toString())
                 .isEqualTo("{\"source\":\"ide\",\"deadline\":1699999999999,\"tags\":[\"a\"]}");
         assertThat(call.deadline()).as("the gateway still waits its own deadline").isEqualTo(Duration.ofMillis(1500));
 
-        ObjectNode withNull = json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},"
+        SubmitPayload withNull = json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},"
                 + "\"metadata\":{\"deadline\":null,\"source\":\"ide\"}}");
-        assertThat(mapper.map(withNull).request().path("metadata").toString())
+        assertThat(request(mapper.map(withNull)).path("metadata").toString())
                 .as("null is not a deadline").isEqualTo("{\"deadline\":1700000005000,\"source\":\"ide\"}");
-        assertThat(withNull.path("metadata").toString()).as("the client's own payload is not changed")
-                .isEqualTo("{\"deadline\":null,\"source\":\"ide\"}");
+        assertThat(new String(withNull.bytes(), StandardCharsets.UTF_8)).as("the client's own payload is not changed")
+                .contains("\"metadata\":{\"deadline\":null,\"source\":\"ide\"}");
+    }
+
+    @Test
+    void theClientsObjectsAreCopiedByteForByteAndMetadataGetsTheDeadlineBeforeItsClosingBrace() {
+        // large enough (64 bytes of text) to be copied without the exact size check, which re-encodes
+        String payload = "{ \"prompt\" : \"caf\u00e9 \\u00e9 \\\" quoted, and a few more words\", \"n\": [1, 2.50, true, null] }";
+        DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":" + payload
+                + ",\"constraints\":{ \"max_cost\" : 1e3 },\"metadata\":{ \"source\": \"ide\"  }}"));
+        String body = new String(call.body(), StandardCharsets.UTF_8);
+        assertThat(body).contains("\"payload\":" + payload)
+                .contains("\"constraints\":{ \"max_cost\" : 1e3 }")
+                .contains("\"metadata\":{ \"source\": \"ide\"  ,\"deadline\":1700000005000}");
+        assertThat(request(call).path("metadata").path("source").asText()).isEqualTo("ide");
+
+        DecideCall emptyMetadata = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},"
+                + "\"metadata\":{ \n }}"));
+        assertThat(request(emptyMetadata).path("metadata").toString()).isEqualTo("{\"deadline\":1700000005000}");
+    }
+
+    @Test
+    void aPayloadSmallOnlyOnceWhitespaceAndEscapesAreGoneIsPaddedAsTheRouterMeasuresIt() {
+        // 16 bytes as sent, 7 as the Router re-encodes it ({"A":1}): below its minimum of 10
+        JsonNode spaced = request(mapper.map(json("{\"task_type\":\"t\",\"payload\":{ \"\\u0041\" :   1 }}")))
+                .path("task").path("payload");
+        assertThat(spaced.toString()).isEqualTo("{\"A\":1,\"_pad\":\"\"}");
+        assertThat(DecideRequestMapper.compactAtLeast("{ \"a b\" : 1 }".getBytes(StandardCharsets.UTF_8), 0, 13, 9))
+                .as("whitespace inside a string counts, outside does not").isTrue();
+        assertThat(DecideRequestMapper.compactAtLeast("{ \"a b\" : 1 }".getBytes(StandardCharsets.UTF_8), 0, 13, 10))
+                .isFalse();
     }
 
     @ParameterizedTest
@@ -109,7 +143,7 @@ class DecideRequestMapperTest {
             "{\"task\":\"code_completion\",\"file\":\"/p/a.py\",\"line\":42,\"context\":\"def f():\",\"params\":{\"n\":1}}"})
     void legacyEditorFieldsBecomeTheTaskPayload(String submit) {
         DecideCall call = mapper.map(json(submit));
-        JsonNode task = call.request().path("task");
+        JsonNode task = request(call).path("task");
         assertThat(task.path("type").asText()).isEqualTo("code_completion");
         assertThat(task.path("payload").toString())
                 .isEqualTo("{\"file\":\"/p/a.py\",\"line\":42,\"context\":\"def f():\",\"params\":{\"n\":1}}");
@@ -117,14 +151,14 @@ class DecideRequestMapperTest {
 
     @Test
     void aPayloadBelowTheRoutersTenByteMinimumIsPaddedNotRejected() {
-        JsonNode empty = mapper.map(json("{\"task_type\":\"t\",\"payload\":{}}")).request().path("task").path("payload");
+        JsonNode empty = request(mapper.map(json("{\"task_type\":\"t\",\"payload\":{}}"))).path("task").path("payload");
         assertThat(empty.toString()).isEqualTo("{\"_pad\":\"\"}");
         assertThat(Json.write(empty).length).isGreaterThanOrEqualTo(DecideRequestMapper.ROUTER_MIN_PAYLOAD_BYTES);
-        JsonNode small = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"a\":1}}")).request().path("task").path("payload");
+        JsonNode small = request(mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"a\":1}}"))).path("task").path("payload");
         assertThat(small.toString()).isEqualTo("{\"a\":1,\"_pad\":\"\"}");
-        JsonNode bigEnough = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"ab\":\"1\"}}")).request().path("task").path("payload");
+        JsonNode bigEnough = request(mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"ab\":\"1\"}}"))).path("task").path("payload");
         assertThat(bigEnough.toString()).as("10 bytes exactly").isEqualTo("{\"ab\":\"1\"}");
-        JsonNode legacyNothing = mapper.map(json("{\"task\":\"t\"}")).request().path("task").path("payload");
+        JsonNode legacyNothing = request(mapper.map(json("{\"task\":\"t\"}"))).path("task").path("payload");
         assertThat(legacyNothing.toString()).isEqualTo("{\"_pad\":\"\"}");
     }
 
@@ -133,7 +167,7 @@ class DecideRequestMapperTest {
         String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"traceparent\":\"" + parent + "\"}"));
         assertThat(call.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
-        assertThat(call.request().path("trace_id").asText()).isEqualTo(call.traceId());
+        assertThat(request(call).path("trace_id").asText()).isEqualTo(call.traceId());
         String tp = call.headers().get("traceparent");
         assertThat(tp).matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01").isNotEqualTo(parent);
     }
@@ -204,11 +238,11 @@ class DecideRequestMapperTest {
     void aStreamingSubmitAsksTheRouterToStreamOnItsTasksSubject() {
         DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{},\"task_id\":\"t-9\",\"stream\":true}"));
         assertThat(call.stream()).isTrue();
-        assertThat(call.request().path("task").path("stream").asBoolean()).isTrue();
+        assertThat(request(call).path("task").path("stream").asBoolean()).isTrue();
         assertThat(call.streamSubject("beamline.router.v1.stream")).isEqualTo("beamline.router.v1.stream.t-9");
         DecideCall plain = mapper.map(json("{\"task_type\":\"t\",\"payload\":{}}"));
         assertThat(plain.stream()).isFalse();
-        assertThat(plain.request().path("task").has("stream")).as("only the literal true streams").isFalse();
+        assertThat(request(plain).path("task").has("stream")).as("only the literal true streams").isFalse();
         assertThatThrownBy(() -> mapper.map(json("{\"task_type\":\"t\",\"payload\":{},\"stream\":\"yes\"}")))
                 .hasMessageContaining("stream");
     }

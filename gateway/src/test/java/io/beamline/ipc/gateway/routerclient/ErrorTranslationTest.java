@@ -141,8 +141,8 @@ class ErrorTranslationTest {
     void theContractsWireExamplesParse() {
         String ok = "{\"context\":{\"request_id\":\"req-0001\"},\"decision\":{\"provider_id\":\"openai\",\"priority\":50},\"ok\":true}";
         assertThat(RouterReply.parse(ok.getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo(new RouterReply.Decision((ObjectNode) io.beamline.ipc.protocol.Json.parseObject(
-                        ok.getBytes(StandardCharsets.UTF_8)).get("decision")));
+                .isInstanceOfSatisfying(RouterReply.Decision.class, d -> assertThat(new String(d.decision(),
+                        StandardCharsets.UTF_8)).isEqualTo("{\"provider_id\":\"openai\",\"priority\":50}"));
         String err = "{\"context\":{\"request_id\":\"undefined\"},\"error\":{\"code\":\"invalid_request\",\"intake_error_code\":"
                 + "\"CORRELATION_FIELDS_INVALID\",\"message\":\"Correlation fields validation failed: missing_task\"},\"ok\":false}";
         RouterReply r = RouterReply.parse(err.getBytes(StandardCharsets.UTF_8));

@@ -14,7 +14,7 @@ class TaskRegistryTest {
 
     private final MutableClock clock = new MutableClock();
     private final TaskRegistry registry = new TaskRegistry(3, Duration.ofSeconds(60), clock);
-    private static final TaskOutcome DECIDED = TaskOutcome.decided(JsonNodeFactory.instance.objectNode());
+    private static final TaskOutcome DECIDED = TaskOutcome.decided("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     @Test
     void aTaskMovesFromPendingToOneFinalStatusOnce() {

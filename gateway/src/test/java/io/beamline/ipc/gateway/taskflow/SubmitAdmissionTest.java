@@ -15,6 +15,7 @@ import io.beamline.ipc.gateway.task.TaskRegistry;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Json;
+import io.beamline.ipc.protocol.SubmitPayload;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,13 +47,13 @@ class SubmitAdmissionTest {
                 new TaskRegistry(10, Duration.ofMinutes(1), Clock.systemUTC()));
     }
 
-    private static ObjectNode submit(String tenant) {
+    private static SubmitPayload submit(String tenant) {
         ObjectNode p = Json.mapper().createObjectNode().put("task_type", "t");
         p.putObject("payload").put("prompt", "hello there");
         if (tenant != null) {
             p.put("tenant_id", tenant);
         }
-        return p;
+        return SubmitPayload.read(Json.write(p));
     }
 
     @Test
@@ -114,7 +115,7 @@ class SubmitAdmissionTest {
         ObjectNode noType = Json.mapper().createObjectNode();
         noType.putObject("payload").put("prompt", "hello there");
 
-        TaskAnswer answer = tasks.submit(noType, Caller.UNKNOWN).join();
+        TaskAnswer answer = tasks.submit(SubmitPayload.read(Json.write(noType)), Caller.UNKNOWN).join();
 
         assertThat(answer).isInstanceOfSatisfying(TaskAnswer.Error.class, e -> {
             assertThat(e.response().error().code()).isEqualTo(4); // INVALID_PAYLOAD

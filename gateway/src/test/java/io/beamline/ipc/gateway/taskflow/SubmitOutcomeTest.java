@@ -18,6 +18,7 @@ import io.beamline.ipc.gateway.task.TaskRegistry;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Json;
+import io.beamline.ipc.protocol.SubmitPayload;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -62,10 +63,10 @@ class SubmitOutcomeTest {
                 registry);
     }
 
-    private static ObjectNode submit(String taskId) {
+    private static SubmitPayload submit(String taskId) {
         ObjectNode p = Json.mapper().createObjectNode().put("task_type", "t").put("task_id", taskId);
         p.putObject("payload").put("prompt", "hello there");
-        return p;
+        return SubmitPayload.read(Json.write(p));
     }
 
     private static String reason(TaskAnswer answer) {
