@@ -3,8 +3,8 @@ package io.beamline.ipc.gateway.task;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,16 +31,16 @@ public final class TaskRegistry {
     private static final class Entry {
         final String taskId;
         final String traceId;
-        final Instant createdAt;
+        final long createdMs;
         final Runnable abort;
         TaskStatus status = TaskStatus.PENDING;
         TaskOutcome outcome;
-        Instant finishedAt;
+        long finishedMs;
 
-        Entry(String taskId, String traceId, Instant createdAt, Runnable abort) {
+        Entry(String taskId, String traceId, long createdMs, Runnable abort) {
             this.taskId = taskId;
             this.traceId = traceId;
-            this.createdAt = createdAt;
+            this.createdMs = createdMs;
             this.abort = abort;
         }
 
@@ -50,20 +50,26 @@ public final class TaskRegistry {
         }
 
         TaskSnapshot snapshot() {
-            return new TaskSnapshot(taskId, traceId, status, Optional.ofNullable(outcome), createdAt, finishedAt);
+            return new TaskSnapshot(taskId, traceId, status, Optional.ofNullable(outcome),
+                    Instant.ofEpochMilli(createdMs), status == TaskStatus.PENDING ? null : Instant.ofEpochMilli(finishedMs));
         }
     }
 
     private final int maxSize;
-    private final Duration ttl;
+    private final long ttlMs;
     private final Clock clock;
     private final Map<String, Entry> entries = new HashMap<>();
-    /** Finished entries in finish order = expiry order (one TTL for all); an entry replaced by a retry leaves. */
-    private final LinkedHashSet<Entry> finished = new LinkedHashSet<>();
+    /**
+     * Finished entries in finish order = expiry order (one TTL for all). An entry that a retry replaced stays
+     * queued until it reaches the head and is skipped there (it is no longer the one {@link #entries} holds);
+     * {@link #stale} counts those, and the queue is swept when they outnumber the registry's size.
+     */
+    private final ArrayDeque<Entry> finished = new ArrayDeque<>();
+    private int stale;
 
     public TaskRegistry(int maxSize, Duration ttl, Clock clock) {
         this.maxSize = maxSize;
-        this.ttl = ttl;
+        this.ttlMs = ttl.toMillis();
         this.clock = clock;
     }
 
@@ -75,23 +81,24 @@ public final class TaskRegistry {
      * @return empty when registered, else why not
      */
     public synchronized Optional<Refusal> register(String taskId, String traceId, Runnable abort) {
-        expire();
+        long now = clock.millis();
+        expire(now);
         Entry existing = entries.get(taskId);
         if (existing != null) {
             if (!existing.freedForRetry()) {
                 return Optional.of(Refusal.DUPLICATE_ID);
             }
-            finished.remove(existing);
             entries.remove(taskId);
+            replaced();
         }
         if (entries.size() >= maxSize) {
-            if (finished.isEmpty()) {
+            Entry oldest = oldestFinished();
+            if (oldest == null) {
                 return Optional.of(Refusal.FULL);
             }
-            Entry oldest = finished.removeFirst();
-            entries.remove(oldest.taskId, oldest);
+            entries.remove(oldest.taskId);
         }
-        entries.put(taskId, new Entry(taskId, traceId, clock.instant(), abort));
+        entries.put(taskId, new Entry(taskId, traceId, now, abort));
         return Optional.empty();
     }
 
@@ -122,12 +129,12 @@ public final class TaskRegistry {
     }
 
     public synchronized Optional<TaskSnapshot> get(String taskId) {
-        expire();
+        expire(clock.millis());
         return Optional.ofNullable(entries.get(taskId)).map(Entry::snapshot);
     }
 
     public synchronized int size() {
-        expire();
+        expire(clock.millis());
         return entries.size();
     }
 
@@ -146,16 +153,41 @@ public final class TaskRegistry {
         }
         e.status = outcome.status();
         e.outcome = outcome;
-        e.finishedAt = clock.instant();
-        finished.add(e);
+        e.finishedMs = clock.millis();
+        finished.addLast(e);
         return e;
     }
 
-    private void expire() {
-        Instant now = clock.instant();
-        while (!finished.isEmpty() && !now.isBefore(finished.getFirst().finishedAt.plus(ttl))) {
-            Entry head = finished.removeFirst();
-            entries.remove(head.taskId, head);
+    private boolean current(Entry e) {
+        return entries.get(e.taskId) == e;
+    }
+
+    /** Takes the oldest finished entry still held out of the queue; null when there is none. */
+    private Entry oldestFinished() {
+        for (Entry e = finished.pollFirst(); e != null; e = finished.pollFirst()) {
+            if (current(e)) {
+                return e;
+            }
+            stale--;
+        }
+        return null;
+    }
+
+    private void replaced() {
+        if (++stale > maxSize) {
+            finished.removeIf(e -> !current(e));
+            stale = 0;
+        }
+    }
+
+    private void expire(long now) {
+        for (Entry head = finished.peekFirst(); head != null && now - head.finishedMs >= ttlMs; head = finished.peekFirst()) {
+            finished.pollFirst();
+            if (current(head)) {
+                entries.remove(head.taskId);
+            } else {
+                stale--;
+            }
         }
     }
 }

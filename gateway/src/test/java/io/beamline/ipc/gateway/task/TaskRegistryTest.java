@@ -126,6 +126,29 @@ class TaskRegistryTest {
         assertThat(registry.get("c")).isPresent();
     }
 
+    /** Many retries of one id leave many replaced entries behind: none of them counts, expires or makes room. */
+    @Test
+    void retriesBeyondTheRegistrysSizeLeaveNothingBehindThatCounts() {
+        for (int i = 0; i < 10; i++) {
+            assertThat(registry.register("a", "try-" + i, () -> { })).isEmpty();
+            registry.finish("a", TaskOutcome.failed(NATS_UNAVAILABLE));
+            clock.advance(Duration.ofSeconds(1));
+        }
+        registry.register("a", "last", () -> { });
+        registry.finish("a", DECIDED);
+        registry.register("b", "t", () -> { });
+        registry.finish("b", DECIDED);
+        registry.register("c", "t", () -> { });
+        assertThat(registry.size()).isEqualTo(3);
+        assertThat(registry.register("d", "t", () -> { })).as("the oldest finished held task, a, makes room").isEmpty();
+        assertThat(registry.get("a")).isEmpty();
+        assertThat(registry.get("b").orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(registry.get("b")).as("expired").isEmpty();
+        assertThat(registry.get("c").orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(registry.get("d").orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
+    }
+
     @Test
     void cancelEndsAPendingTaskOnceAndRunsItsAbort() {
         AtomicInteger aborted = new AtomicInteger();
