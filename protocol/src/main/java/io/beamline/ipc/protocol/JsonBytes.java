@@ -1,7 +1,7 @@
 package io.beamline.ipc.protocol;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import java.util.Arrays;
 
 /**
  * Writes one JSON object as UTF-8 bytes, straight: names and strings escaped by Jackson's encoder, and values
@@ -13,13 +13,14 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
  */
 public final class JsonBytes {
 
-    private final ByteArrayBuilder out;
+    private byte[] buf;
+    private int size;
     /** Bit d set: the object at depth d has a member already, so the next one needs a comma. */
     private long hasMember;
     private int depth = -1;
 
     public JsonBytes(int expectedBytes) {
-        out = new ByteArrayBuilder(Math.max(64, expectedBytes));
+        buf = new byte[Math.max(64, expectedBytes)];
     }
 
     /** Opens the root object. */
@@ -27,13 +28,13 @@ public final class JsonBytes {
         if (depth >= 0) {
             throw new IllegalStateException("the root object is open already; members have names");
         }
-        out.append('{');
+        append('{');
         return opened(false);
     }
 
     public JsonBytes startObject(String name) {
         name(name);
-        out.append('{');
+        append('{');
         return opened(false);
     }
 
@@ -45,7 +46,7 @@ public final class JsonBytes {
      */
     public JsonBytes startObject(String name, byte[] json, int offset, int length, boolean hasMembers) {
         name(name);
-        out.write(json, offset, length);
+        write(json, offset, length);
         return opened(hasMembers);
     }
 
@@ -62,7 +63,7 @@ public final class JsonBytes {
         if (depth < 0) {
             throw new IllegalStateException("no object is open");
         }
-        out.append('}');
+        append('}');
         depth--;
         return this;
     }
@@ -88,7 +89,7 @@ public final class JsonBytes {
     /** A member whose value is JSON text already: {@code json[offset, offset + length)}, copied as it is. */
     public JsonBytes raw(String name, byte[] json, int offset, int length) {
         name(name);
-        out.write(json, offset, length);
+        write(json, offset, length);
         return this;
     }
 
@@ -100,7 +101,7 @@ public final class JsonBytes {
         if (depth >= 0) {
             throw new IllegalStateException(depth + 1 + " object(s) still open");
         }
-        return out.toByteArray();
+        return Arrays.copyOf(buf, size);
     }
 
     private void name(String name) {
@@ -109,38 +110,63 @@ public final class JsonBytes {
         }
         separate();
         quoted(name);
-        out.append(':');
+        append(':');
     }
 
     private void separate() {
         long bit = 1L << depth;
         if ((hasMember & bit) != 0) {
-            out.append(',');
+            append(',');
         }
         hasMember |= bit;
     }
 
-    /** Ids, names and enum-like values are printable ASCII: written as they are; anything else is escaped. */
+    /** Ids, names and enum-like values are printable ASCII: copied as they are; anything else is escaped. */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) copies the low byte of each char: ASCII here
     private void quoted(String s) {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
-                out.append('"');
-                byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(s);
-                out.write(escaped, 0, escaped.length);
-                out.append('"');
+                escaped(s);
                 return;
             }
         }
-        out.append('"');
-        ascii(s);
-        out.append('"');
+        ensure(n + 2);
+        buf[size] = '"';
+        s.getBytes(0, n, buf, size + 1);
+        buf[size + n + 1] = '"';
+        size += n + 2;
     }
 
+    private void escaped(String s) {
+        append('"');
+        byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(s);
+        write(escaped, 0, escaped.length);
+        append('"');
+    }
+
+    @SuppressWarnings("deprecation") // numbers and literals: ASCII
     private void ascii(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            out.append(s.charAt(i));
+        ensure(s.length());
+        s.getBytes(0, s.length(), buf, size);
+        size += s.length();
+    }
+
+    private void append(char c) {
+        ensure(1);
+        buf[size++] = (byte) c;
+    }
+
+    private void write(byte[] bytes, int offset, int length) {
+        ensure(length);
+        System.arraycopy(bytes, offset, buf, size, length);
+        size += length;
+    }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
         }
     }
 }

@@ -94,7 +94,12 @@ public final class DecideRequestMapper {
                 .string("trace_id", span.traceId())
                 .startObject("task")
                 .string("type", taskType);
-        request.raw("payload", payload == null ? legacyPayload(submit) : padded(submit, payload));
+        if (payload == null) {
+            byte[] legacy = legacyPayload(submit);
+            payload(legacy, 0, legacy.length, request);
+        } else {
+            payload(submit.bytes(), payload.start(), payload.end(), request);
+        }
         if (stream) {
             request.bool("stream", true); // the Router streams the output after its reply
         }
@@ -134,41 +139,46 @@ public final class DecideRequestMapper {
                 submit.copy(f, f.name(), payload);
             }
         }
-        byte[] json = payload.endObject().toByteArray();
-        return compactAtLeast(json, 0, json.length, PAD_CHECK_BYTES) ? json : padded(Json.parseObject(json));
-    }
-
-    /** The client's task.payload, copied; a small one is checked (and padded) exactly, through a tree. */
-    private static byte[] padded(SubmitPayload submit, Field payload) {
-        byte[] source = submit.bytes();
-        if (compactAtLeast(source, payload.start(), payload.end(), PAD_CHECK_BYTES)) {
-            return Arrays.copyOfRange(source, payload.start(), payload.end());
-        }
-        return padded(submit.tree(payload));
-    }
-
-    /** Padded by structure (one more field), never rejected: a small payload is a valid request. */
-    private static byte[] padded(ObjectNode payload) {
-        byte[] json = Json.write(payload);
-        if (json.length >= ROUTER_MIN_PAYLOAD_BYTES) {
-            return json;
-        }
-        return Json.write(payload.deepCopy().put(PAD_FIELD, ""));
+        return payload.endObject().toByteArray();
     }
 
     /**
-     * Whether {@code json[from, to)} holds at least {@code min} bytes outside insignificant whitespace. The
-     * Router measures a payload by its own compact encoding, which can only be shorter by whitespace and by
-     * escapes (at most 6 bytes of a backslash-u escape for 1), so {@link #PAD_CHECK_BYTES} of text are surely enough.
+     * The task's payload object {@code json[from, to)}, copied. One the Router would find too small gets one more
+     * field, {@code "_pad":""}: padded by structure, never rejected, since a small payload is a valid request.
      */
-    static boolean compactAtLeast(byte[] json, int from, int to, int min) {
+    private static void payload(byte[] json, int from, int to, JsonBytes request) {
+        int length = routerLength(json, from, to);
+        if (length >= ROUTER_MIN_PAYLOAD_BYTES) {
+            request.raw("payload", json, from, to - from);
+        } else if (length >= 0) {
+            int close = to - 1;
+            request.startObject("payload", json, from, close - from, !emptyObject(json, from, close))
+                    .string(PAD_FIELD, "").endObject();
+        } else { // small, with escapes or fractions the Router re-encodes: measured exactly, through a tree
+            ObjectNode tree = Json.parseObject(Arrays.copyOfRange(json, from, to));
+            request.raw("payload", Json.write(Json.write(tree).length >= ROUTER_MIN_PAYLOAD_BYTES ? tree
+                    : tree.put(PAD_FIELD, "")));
+        }
+    }
+
+    /**
+     * The length the Router measures a payload by, its compact JSON encoding, as far as it can be told from
+     * the text {@code json[from, to)}: the text less insignificant whitespace. Escapes and numbers with a
+     * fraction or an exponent are re-encoded by the Router (shorter or longer), so for text with any of them
+     * the answer is -1, unless there is so much text ({@link #PAD_CHECK_BYTES}) that no re-encoding can bring
+     * it below the minimum. A valid JSON object is assumed.
+     */
+    static int routerLength(byte[] json, int from, int to) {
         int n = 0;
+        boolean exact = true;
         boolean inString = false;
-        for (int i = from; i < to && n < min; i++) {
+        boolean inNumber = false;
+        for (int i = from; i < to; i++) {
             byte b = json[i];
             if (inString) {
                 n++;
                 if (b == '\\') {
+                    exact = false;
                     i++;
                     n++;
                 } else if (b == '"') {
@@ -176,12 +186,29 @@ public final class DecideRequestMapper {
                 }
             } else if (b == '"') {
                 inString = true;
+                inNumber = false;
                 n++;
             } else if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                inNumber = (b >= '0' && b <= '9') || b == '-' || (inNumber && (b == '.' || b == 'e' || b == 'E' || b == '+'));
+                exact &= !(inNumber && (b == '.' || b == 'e' || b == 'E'));
                 n++;
+            } else {
+                inNumber = false;
+            }
+            if (n >= PAD_CHECK_BYTES) {
+                return n;
             }
         }
-        return n >= min;
+        return exact ? n : -1;
+    }
+
+    /** Whether the object whose closing brace is at {@code json[close]} has nothing but whitespace inside. */
+    private static boolean emptyObject(byte[] json, int from, int close) {
+        int i = close - 1;
+        while (i > from && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r')) {
+            i--;
+        }
+        return i == from;
     }
 
     /** The client's own deadline_ms, capped by router.max_timeout_ms; else router.timeout_ms (capped alike). */
@@ -204,12 +231,8 @@ public final class DecideRequestMapper {
         if (given.isEmpty()) { // the client's members, then ours before the closing brace
             byte[] source = submit.bytes();
             int close = metadata.end() - 1;
-            int i = close - 1;
-            while (source[i] == ' ' || source[i] == '\t' || source[i] == '\n' || source[i] == '\r') {
-                i--;
-            }
-            request.startObject("metadata", source, metadata.start(), close - metadata.start(), source[i] != '{')
-                    .number("deadline", at).endObject();
+            request.startObject("metadata", source, metadata.start(), close - metadata.start(),
+                    !emptyObject(source, metadata.start(), close)).number("deadline", at).endObject();
         } else if (given.get() == JsonToken.VALUE_NULL) { // rare: replaced, through a tree
             request.raw("metadata", Json.write(submit.tree(metadata).put("deadline", at)));
         } else {

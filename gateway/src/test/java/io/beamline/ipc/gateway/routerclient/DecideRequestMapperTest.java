@@ -30,6 +30,11 @@ class DecideRequestMapperTest {
     private final DecideRequestMapper mapper =
             new DecideRequestMapper(CONFIG, Clock.fixed(Instant.ofEpochMilli(NOW_MS), ZoneOffset.UTC));
 
+    private static int routerLength(String json) {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        return DecideRequestMapper.routerLength(b, 0, b.length);
+    }
+
     private static SubmitPayload json(String s) {
         return SubmitPayload.read(s.getBytes(StandardCharsets.UTF_8));
     }
@@ -131,10 +136,18 @@ class DecideRequestMapperTest {
         JsonNode spaced = request(mapper.map(json("{\"task_type\":\"t\",\"payload\":{ \"\\u0041\" :   1 }}")))
                 .path("task").path("payload");
         assertThat(spaced.toString()).isEqualTo("{\"A\":1,\"_pad\":\"\"}");
-        assertThat(DecideRequestMapper.compactAtLeast("{ \"a b\" : 1 }".getBytes(StandardCharsets.UTF_8), 0, 13, 9))
-                .as("whitespace inside a string counts, outside does not").isTrue();
-        assertThat(DecideRequestMapper.compactAtLeast("{ \"a b\" : 1 }".getBytes(StandardCharsets.UTF_8), 0, 13, 10))
-                .isFalse();
+        assertThat(routerLength("{ \"a b\" : 1 }")).as("whitespace inside a string counts, outside not").isEqualTo(9);
+        assertThat(routerLength("{\"a\":true,\"b\":false}")).as("the e of true and false is no exponent").isEqualTo(20);
+        assertThat(routerLength("{\"a\":-12}")).isEqualTo(9);
+        assertThat(routerLength("{\"a\":2.5}")).as("a fraction is re-encoded: not told from the text").isEqualTo(-1);
+        assertThat(routerLength("{\"a\":1e3}")).isEqualTo(-1);
+        assertThat(routerLength("{\"\\u0041\":1}")).as("an escape is re-encoded").isEqualTo(-1);
+        assertThat(routerLength("{\"a\":\"" + "\\u0041".repeat(20) + "\"}"))
+                .as("enough text is enough, escapes or not").isEqualTo(DecideRequestMapper.PAD_CHECK_BYTES);
+        JsonNode fraction = request(mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"a\":1.50}}"))).path("task").path("payload");
+        assertThat(fraction.toString()).as("{\"a\":1.5} is 9 bytes as the Router writes it").isEqualTo("{\"a\":1.5,\"_pad\":\"\"}");
+        JsonNode nested = request(mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"o\":{ }}}"))).path("task").path("payload");
+        assertThat(nested.toString()).isEqualTo("{\"o\":{},\"_pad\":\"\"}");
     }
 
     @ParameterizedTest
