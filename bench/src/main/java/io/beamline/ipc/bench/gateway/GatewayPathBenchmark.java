@@ -3,8 +3,13 @@ package io.beamline.ipc.bench.gateway;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.bench.load.FixedInFlight;
+import io.beamline.ipc.bench.load.JvmAllocation;
 import io.beamline.ipc.bench.load.LoadResult;
+import io.beamline.ipc.bench.load.Machine;
 import io.beamline.ipc.bench.load.ProcessCpu;
+import io.beamline.ipc.bench.load.Report;
+import io.beamline.ipc.bench.load.ReportOptions;
+import io.beamline.ipc.bench.load.RequestRun;
 import io.beamline.ipc.bench.load.SideBySide;
 import io.beamline.ipc.bench.load.WindowOptions;
 import io.beamline.ipc.bench.router.RouterThroughput;
@@ -20,6 +25,7 @@ import io.nats.client.impl.Headers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  * java -cp "bench/target/classes:bench/target/lib/*" io.beamline.ipc.bench.gateway.GatewayPathBenchmark \
  *     --socket /path/gw.sock --nats nats://127.0.0.1:PORT [--depths 1,64,256] [--warmup-s 5] [--duration-s 15]
  *     [--slices 3] [--prewarm-s 10] [--gateway-connections 8] [--direct-connections 1] [--protocol auto]
- *     [--pids gateway=PID,router=PID,nats=PID]
+ *     [--pids gateway=PID,router=PID,nats=PID] [--alloc-pids gateway=PID] [--json FILE]
  * </pre>
  *
  * <ul>
@@ -62,7 +68,8 @@ import java.util.concurrent.TimeUnit;
  * direct, direct, gateway, gateway, direct, … (so slow drift and other load hit both paths alike), each
  * path's windows merged into one result. Latency is from just before the send to the future completing
  * (client-side JSON and framing included), HdrHistogram in µs. With {@code --pids}, the CPU time of each
- * process (and of this one) is read from /proc around every window.
+ * process (and of this one) is read from /proc around every window; with {@code --alloc-pids gateway=PID}, the
+ * gateway's heap allocation ({@link JvmAllocation}). {@code --json FILE} writes the results as a {@link Report}.
  */
 public final class GatewayPathBenchmark {
 
@@ -82,11 +89,14 @@ public final class GatewayPathBenchmark {
     private final List<IpcClient> clients;
     private final List<Connection> natsConnections;
     private final ProcessCpu cpu;
+    private final JvmAllocation alloc;
 
-    private GatewayPathBenchmark(List<IpcClient> clients, List<Connection> natsConnections, ProcessCpu cpu) {
+    private GatewayPathBenchmark(List<IpcClient> clients, List<Connection> natsConnections, ProcessCpu cpu,
+                                 JvmAllocation alloc) {
         this.clients = clients;
         this.natsConnections = natsConnections;
         this.cpu = cpu;
+        this.alloc = alloc;
     }
 
     public static void main(String[] args) {
@@ -100,6 +110,9 @@ public final class GatewayPathBenchmark {
         @Mixin
         WindowOptions windows;
 
+        @Mixin
+        ReportOptions report;
+
         @Option(names = "--socket", required = true, paramLabel = "PATH", description = "the gateway's socket")
         Path socket;
 
@@ -108,10 +121,6 @@ public final class GatewayPathBenchmark {
 
         @Option(names = "--depths", split = ",", defaultValue = "1,64,256", description = "requests in flight")
         List<Integer> depths;
-
-
-
-
 
         @Option(names = "--gateway-connections", defaultValue = "8")
         int gatewayConnections;
@@ -134,10 +143,12 @@ public final class GatewayPathBenchmark {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--protocol must be auto, 1 or 2");
             }
             IpcClientOptions options = IpcClientOptions.defaults().withProtocolVersion(protocolVersion(protocol));
+            Instant started = Instant.now();
+            List<Double> loadBefore = Machine.loadAverage();
             ProcessCpu cpu = windows.cpu();
             List<IpcClient> clients = new ArrayList<>();
             List<Connection> ncs = new ArrayList<>();
-            try {
+            try (JvmAllocation alloc = windows.alloc()) {
                 for (int i = 0; i < gatewayConnections; i++) {
                     clients.add(IpcClient.connect(socket, options));
                 }
@@ -145,8 +156,13 @@ public final class GatewayPathBenchmark {
                     ncs.add(Nats.connect(new Options.Builder().server(url).connectionName("gateway-bench-direct-" + i)
                             .build()));
                 }
-                new GatewayPathBenchmark(clients, ncs, cpu).runAll(depths, windows.prewarm(),
-                        windows.warmup(), windows.duration(), windows.slices());
+                List<SideBySide.Pair> all = new GatewayPathBenchmark(clients, ncs, cpu, alloc).runAll(depths,
+                        windows.prewarm(), windows.warmup(), windows.duration(), windows.slices());
+                if (report.json() != null) {
+                    new Report(Machine.describe(report, started, loadBefore), RequestRun.of(all, true, false))
+                            .write(report.json());
+                    System.out.println("# JSON: " + report.json());
+                }
             } finally {
                 clients.forEach(IpcClient::close);
                 for (Connection nc : ncs) {
@@ -167,8 +183,8 @@ public final class GatewayPathBenchmark {
         };
     }
 
-    private void runAll(List<Integer> depths, Duration prewarm, Duration warmup, Duration duration, int slices)
-            throws Exception {
+    private List<SideBySide.Pair> runAll(List<Integer> depths, Duration prewarm, Duration warmup, Duration duration,
+                                         int slices) throws Exception {
         // One of each first, so a broken set-up fails here and not as a wall of errors.
         TaskResponse first = clients.get(0).submit(SUBMIT, CLIENT_TIMEOUT).get(CLIENT_TIMEOUT.toSeconds(),
                 TimeUnit.SECONDS);
@@ -181,6 +197,7 @@ public final class GatewayPathBenchmark {
                 StandardCharsets.UTF_8));
         System.out.println("# direct reply:   " + new String(reply.getData(), StandardCharsets.UTF_8));
         System.out.println("# cpu of: " + cpu.pids());
+        printAllocationReading(alloc);
         SideBySide.Path gateway = viaGateway(clients);
         SideBySide.Path direct = new SideBySide.Path() {
             @Override
@@ -189,8 +206,8 @@ public final class GatewayPathBenchmark {
             }
 
             @Override
-            public String shape(int depth) {
-                return GatewayPathBenchmark.shape(depth, natsConnections.size());
+            public int connections(int depth) {
+                return Math.min(depth, natsConnections.size());
             }
 
             @Override
@@ -210,13 +227,22 @@ public final class GatewayPathBenchmark {
         }
         List<SideBySide.Pair> all = new ArrayList<>();
         for (int depth : depths) {
-            SideBySide.Pair pair = SideBySide.measure(gateway, direct, depth, warmup, duration, slices, cpu, System.out);
+            SideBySide.Pair pair = SideBySide.measure(gateway, direct, depth, warmup, duration, slices, cpu, alloc,
+                    System.out);
             all.add(pair);
             System.out.println();
             SideBySide.printDepth(System.out, pair);
             System.out.println();
         }
         SideBySide.printSummary(System.out, all);
+        return all;
+    }
+
+    /** Which JVMs' allocation is read, and what one reading itself allocates in each (to judge the figures by). */
+    static void printAllocationReading(JvmAllocation alloc) {
+        alloc.readingCost().forEach((jvm, bytes) -> System.out.printf(
+                "# allocation of %s read over JMX around every window; one reading allocates %,.0f bytes in it%n",
+                jvm, bytes));
     }
 
     /**
@@ -235,8 +261,8 @@ public final class GatewayPathBenchmark {
             }
 
             @Override
-            public String shape(int depth) {
-                return GatewayPathBenchmark.shape(depth, clients.size());
+            public int connections(int depth) {
+                return Math.min(depth, clients.size());
             }
 
             @Override
@@ -245,12 +271,6 @@ public final class GatewayPathBenchmark {
                         (lane, n) -> clients.get(lane).submit(SUBMIT, CLIENT_TIMEOUT), GatewayPathBenchmark::isDecision);
             }
         };
-    }
-
-    /** e.g. {@code 8 × 32}: how {@code depth} in flight spreads over at most {@code connections}. */
-    static String shape(int depth, int connections) {
-        int lanes = Math.min(depth, connections);
-        return depth % lanes == 0 ? lanes + " × " + depth / lanes : lanes + " conns, " + depth + " in flight";
     }
 
     static boolean isDecision(TaskResponse r) {

@@ -1,6 +1,11 @@
 package io.beamline.ipc.bench.gateway;
 
+import io.beamline.ipc.bench.load.JvmAllocation;
+import io.beamline.ipc.bench.load.Machine;
 import io.beamline.ipc.bench.load.ProcessCpu;
+import io.beamline.ipc.bench.load.Report;
+import io.beamline.ipc.bench.load.ReportOptions;
+import io.beamline.ipc.bench.load.RequestRun;
 import io.beamline.ipc.bench.load.SideBySide;
 import io.beamline.ipc.bench.load.WindowOptions;
 import io.beamline.ipc.client.IpcClient;
@@ -9,6 +14,7 @@ import io.beamline.ipc.client.TaskResponse;
 import io.beamline.ipc.protocol.Frame;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,6 +32,7 @@ import picocli.CommandLine.Option;
  * java -cp "bench/target/classes:bench/target/lib/*" io.beamline.ipc.bench.gateway.MultiplexingBenchmark \
  *     --socket /path/gw.sock [--depths 256,64] [--v2-connections 1] [--v1-connections 8] [--warmup-s 5]
  *     [--duration-s 15] [--slices 3] [--prewarm-s 10] [--pids gateway=PID,router=PID,nats=PID]
+ *     [--alloc-pids gateway=PID] [--json FILE]
  * </pre>
  *
  * Both paths are {@link IpcClient#submit} of the request {@link GatewayPathBenchmark} sends, with the same
@@ -37,7 +44,9 @@ import picocli.CommandLine.Option;
  *       order per connection.</li>
  * </ul>
  * A pre-warm of each at the deepest depth (not measured), then per depth {@link SideBySide}: a warm-up of each,
- * then alternating windows v2, v1, v1, v2, …, with the CPU time of each process around every window.
+ * then alternating windows v2, v1, v1, v2, …, with the CPU time of each process (and the gateway's allocation,
+ * with {@code --alloc-pids}) around every window. {@code --json FILE}: a {@link Report} with runs {@code v2} and
+ * {@code v1}, both through the gateway.
  */
 public final class MultiplexingBenchmark {
 
@@ -57,6 +66,9 @@ public final class MultiplexingBenchmark {
         @Mixin
         WindowOptions windows;
 
+        @Mixin
+        ReportOptions report;
+
         @Option(names = "--socket", required = true, paramLabel = "PATH", description = "the gateway's socket")
         Path socket;
 
@@ -69,11 +81,6 @@ public final class MultiplexingBenchmark {
         @Option(names = "--v1-connections", defaultValue = "8")
         int v1Connections;
 
-
-
-
-
-
         @Override
         public Integer call() throws Exception {
             if (windows.slices() < 1 || v2Connections < 1 || v1Connections < 1
@@ -81,18 +88,25 @@ public final class MultiplexingBenchmark {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "--slices, --v2-connections, --v1-connections and --depths must be at least 1");
             }
+            Instant started = Instant.now();
+            List<Double> loadBefore = Machine.loadAverage();
             ProcessCpu cpu = windows.cpu();
             List<IpcClient> v2 = new ArrayList<>();
             List<IpcClient> v1 = new ArrayList<>();
-            try {
+            try (JvmAllocation alloc = windows.alloc()) {
                 for (int i = 0; i < v2Connections; i++) {
                     v2.add(IpcClient.connect(socket, IpcClientOptions.defaults().withProtocolVersion(Frame.V2)));
                 }
                 for (int i = 0; i < v1Connections; i++) {
                     v1.add(IpcClient.connect(socket, IpcClientOptions.defaults().withProtocolVersion(Frame.V1)));
                 }
-                run(v2, v1, cpu, depths, windows.prewarm(), windows.warmup(),
+                List<SideBySide.Pair> all = run(v2, v1, cpu, alloc, depths, windows.prewarm(), windows.warmup(),
                         windows.duration(), windows.slices());
+                if (report.json() != null) {
+                    new Report(Machine.describe(report, started, loadBefore), RequestRun.of(all, true, true))
+                            .write(report.json());
+                    System.out.println("# JSON: " + report.json());
+                }
             } finally {
                 v2.forEach(IpcClient::close);
                 v1.forEach(IpcClient::close);
@@ -101,8 +115,9 @@ public final class MultiplexingBenchmark {
         }
     }
 
-    private static void run(List<IpcClient> v2, List<IpcClient> v1, ProcessCpu cpu, List<Integer> depths,
-                            Duration prewarm, Duration warmup, Duration duration, int slices) throws Exception {
+    private static List<SideBySide.Pair> run(List<IpcClient> v2, List<IpcClient> v1, ProcessCpu cpu,
+                                             JvmAllocation alloc, List<Integer> depths, Duration prewarm,
+                                             Duration warmup, Duration duration, int slices) throws Exception {
         // One of each first, so a broken set-up fails here and not as a wall of errors.
         for (IpcClient c : List.of(v2.get(0), v1.get(0))) {
             TaskResponse r = c.submit(GatewayPathBenchmark.SUBMIT, CLIENT_TIMEOUT)
@@ -110,6 +125,7 @@ public final class MultiplexingBenchmark {
             System.out.println("# v" + c.protocolVersion() + " answer: " + r.body());
         }
         System.out.println("# cpu of: " + cpu.pids());
+        GatewayPathBenchmark.printAllocationReading(alloc);
         SideBySide.Path multiplexed = GatewayPathBenchmark.viaGateway("v2", v2);
         SideBySide.Path pipelined = GatewayPathBenchmark.viaGateway("v1", v1);
         if (!prewarm.isZero()) {
@@ -121,7 +137,7 @@ public final class MultiplexingBenchmark {
         List<SideBySide.Pair> all = new ArrayList<>();
         for (int depth : depths) {
             SideBySide.Pair pair = SideBySide.measure(multiplexed, pipelined, depth, warmup, duration, slices, cpu,
-                    System.out);
+                    alloc, System.out);
             all.add(pair);
             System.out.println();
             SideBySide.printDepth(System.out, pair);
@@ -133,5 +149,6 @@ public final class MultiplexingBenchmark {
             System.out.printf("# target (issue 9): v2 >= 0.80 of the v1 throughput at depth %d: %.2f, %s%n",
                     pair.depth(), pair.throughputRatio(), pair.throughputRatio() >= 0.80 ? "met" : "missed");
         }
+        return all;
     }
 }

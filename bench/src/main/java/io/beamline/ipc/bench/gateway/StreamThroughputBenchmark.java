@@ -1,8 +1,12 @@
 package io.beamline.ipc.bench.gateway;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.bench.load.Machine;
 import io.beamline.ipc.bench.load.ProcessCpu;
+import io.beamline.ipc.bench.load.Report;
+import io.beamline.ipc.bench.load.ReportOptions;
 import io.beamline.ipc.bench.load.SideBySide;
 import io.beamline.ipc.bench.router.RouterThroughput;
 import io.beamline.ipc.protocol.Json;
@@ -19,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,6 +47,7 @@ import picocli.CommandLine.Option;
  *     --write-policy DIR [--chunks 100000] [--chunk-bytes 64] [--interval-ms 0] [--policy bench_stream]
  * java … StreamThroughputBenchmark --socket /path/gw.sock --nats nats://127.0.0.1:PORT [same stream options]
  *     [--warmup-streams 3] [--streams 10] [--timeout-s 120] [--pids gateway=PID,router=PID,nats=PID]
+ *     [--json FILE]
  * </pre>
  *
  * <ul>
@@ -57,6 +64,7 @@ import picocli.CommandLine.Option;
  * 3, … and number exactly {@code --chunks} of {@code --chunk-bytes} each (the end's own counts too), else the run
  * fails (exit 1). After {@code --warmup-streams} of each (not measured), {@code --streams} of each run one at a
  * time in the order gateway, direct, direct, gateway, …, with the CPU time of every process around each.
+ * {@code --json FILE} writes a {@link Report} whose runs are one {@link StreamRun} per path.
  */
 public final class StreamThroughputBenchmark {
 
@@ -135,6 +143,30 @@ public final class StreamThroughputBenchmark {
         double cores(String process) {
             return cpuSeconds.getOrDefault(process, Double.NaN) / seconds;
         }
+
+        StreamRun json() {
+            Map<String, Double> cpu = new LinkedHashMap<>();
+            cpuSeconds.keySet().forEach(p -> {
+                double us = cpuMicrosPerChunk(p);
+                cpu.put(p.equals("bench") ? "client" : p, Double.isFinite(us) ? us : null);
+            });
+            return new StreamRun(path, streams, chunks, chunksPerSecond(), megabytesPerSecond(),
+                    medianFirstChunkMs(), cpu);
+        }
+    }
+
+    /**
+     * One path's streams in the JSON report: the stream mode's counterpart of
+     * {@link io.beamline.ipc.bench.load.RequestRun}, with the same naming ({@code client} is this process).
+     */
+    record StreamRun(
+            @JsonProperty("path") String path,
+            @JsonProperty("streams") int streams,
+            @JsonProperty("chunks") long chunks,
+            @JsonProperty("chunks_per_s") double chunksPerS,
+            @JsonProperty("mb_per_s") double mbPerS,
+            @JsonProperty("first_chunk_ms_median") double firstChunkMsMedian,
+            @JsonProperty("cpu_us_per_chunk") Map<String, Double> cpuUsPerChunk) {
     }
 
     /** A stream that did not arrive whole: the run fails. */
@@ -168,6 +200,9 @@ public final class StreamThroughputBenchmark {
     @Command(name = "StreamThroughputBenchmark", mixinStandardHelpOptions = true, showDefaultValues = true,
             description = "Streamed chunks/s through the gateway against a direct NATS subscription to the same Router.")
     static final class Cli implements Callable<Integer> {
+
+        @Mixin
+        ReportOptions report;
 
         @Option(names = "--socket", paramLabel = "PATH", description = "the gateway's socket")
         Path socket;
@@ -222,12 +257,19 @@ public final class StreamThroughputBenchmark {
             if (socket == null || url == null) {
                 throw new CommandLine.ParameterException(cl, "--socket and --nats are required (or --write-policy)");
             }
+            Instant started = Instant.now();
+            List<Double> loadBefore = Machine.loadAverage();
             ProcessCpu cpu = ProcessCpu.parse(pids, "bench");
             try (RawV2Client gw = RawV2Client.connect(socket);
                  Connection nc = Nats.connect(new Options.Builder().server(url).connectionName("stream-bench-direct")
                          .build())) {
-                new StreamThroughputBenchmark(gw, nc, shape, Duration.ofSeconds(timeoutS), cpu).run(warmupStreams,
-                        streams);
+                List<Streams> both = new StreamThroughputBenchmark(gw, nc, shape, Duration.ofSeconds(timeoutS), cpu)
+                        .run(warmupStreams, streams);
+                if (report.json() != null) {
+                    new Report(Machine.describe(report, started, loadBefore), both.stream().map(Streams::json).toList())
+                            .write(report.json());
+                    System.out.println("# JSON: " + report.json());
+                }
             } catch (BrokenStream e) {
                 System.out.println("FAILED: " + e.getMessage());
                 return 1;
@@ -236,7 +278,8 @@ public final class StreamThroughputBenchmark {
         }
     }
 
-    private void run(int warmupStreams, int streams) throws Exception {
+    /** The gateway's streams and the direct ones, each added up. */
+    private List<Streams> run(int warmupStreams, int streams) throws Exception {
         System.out.printf("# stream: %,d chunks of %d B, interval %d ms, policy default_tenant/%s%n", shape.chunks(),
                 shape.chunkBytes(), shape.intervalMs(), shape.policy());
         System.out.println("# gateway submit: " + new String(shape.submit(), StandardCharsets.UTF_8));
@@ -256,6 +299,7 @@ public final class StreamThroughputBenchmark {
         }
         System.out.println();
         print(merged.get(0), merged.get(1));
+        return merged;
     }
 
     /** One whole stream. */

@@ -11,7 +11,8 @@ import java.util.Map;
  * Two paths doing the same request, measured at one depth in alternating windows of one run, so that slow
  * drift and other load hit both alike: a warm-up of each, then the measured time cut into {@code slices}
  * windows in the order first, second, second, first, first, second, … Each path's windows are merged into one
- * {@link Measured}, with the CPU seconds each process of {@link ProcessCpu} used during them.
+ * {@link Measured}, with the CPU seconds each process of {@link ProcessCpu} used during them and the heap bytes
+ * each JVM of {@link JvmAllocation} allocated during them.
  */
 public final class SideBySide {
 
@@ -21,24 +22,40 @@ public final class SideBySide {
         /** Short name for the tables, e.g. {@code gateway}, {@code v2}. */
         String name();
 
+        /** How many connections {@code depth} in flight is spread over. */
+        int connections(int depth);
+
         /** How {@code depth} in flight is spread, e.g. {@code 8 × 32}. */
-        String shape(int depth);
+        default String shape(int depth) {
+            int lanes = connections(depth);
+            return depth % lanes == 0 ? lanes + " × " + depth / lanes : lanes + " conns, " + depth + " in flight";
+        }
 
         /** One closed-loop window of {@code depth} in flight. */
         LoadResult run(int depth, Duration duration) throws InterruptedException;
     }
 
-    /** One path's merged windows at one depth, with the CPU seconds each process used during them. */
-    public record Measured(String path, String shape, LoadResult result, Map<String, Double> cpuSeconds) {
+    /**
+     * One path's merged windows at one depth, with the CPU seconds each process used and the heap bytes each
+     * JVM allocated during them.
+     */
+    public record Measured(String path, String shape, int connections, LoadResult result,
+                           Map<String, Double> cpuSeconds, Map<String, Double> allocatedBytes) {
 
-        /** Both windows as one: counts, time and CPU add, histograms merge. */
+        /** Both windows as one: counts, time, CPU and allocation add, histograms merge. */
         public Measured plus(Measured other) {
-            return new Measured(path, shape, result.plus(other.result), ProcessCpu.sum(cpuSeconds, other.cpuSeconds));
+            return new Measured(path, shape, connections, result.plus(other.result),
+                    ProcessCpu.sum(cpuSeconds, other.cpuSeconds), ProcessCpu.sum(allocatedBytes, other.allocatedBytes));
         }
 
         /** CPU time of {@code process} per successful request, in µs (NaN without requests or a reading). */
         public double cpuMicrosPerRequest(String process) {
             return cpuSeconds.getOrDefault(process, Double.NaN) * 1e6 / result.done();
+        }
+
+        /** Heap bytes {@code jvm} allocated per successful request (NaN without requests or a reading). */
+        public double allocatedBytesPerRequest(String jvm) {
+            return allocatedBytes.getOrDefault(jvm, Double.NaN) / result.done();
         }
 
         /** All processes' CPU time per successful request, in µs. */
@@ -78,10 +95,11 @@ public final class SideBySide {
 
     /**
      * Warms up each path, then runs {@code slices} windows of {@code duration / slices} each per path, in
-     * alternating order, printing one line per window on {@code log}.
+     * alternating order, printing one line per window on {@code log}. The CPU time and the allocation are read
+     * just before and just after each window, so the warm-ups and the drains between windows count for neither.
      */
     public static Pair measure(Path first, Path second, int depth, Duration warmup, Duration duration, int slices,
-                               ProcessCpu cpu, PrintStream log) throws InterruptedException {
+                               ProcessCpu cpu, JvmAllocation alloc, PrintStream log) throws InterruptedException {
         if (slices < 1) {
             throw new IllegalArgumentException("slices must be at least 1, was " + slices);
         }
@@ -91,26 +109,33 @@ public final class SideBySide {
             p.run(depth, warmup);
         }
         Duration slice = duration.dividedBy(slices);
-        List<Measured> merged = new ArrayList<>(List.of(empty(first, depth, cpu), empty(second, depth, cpu)));
+        List<Measured> merged = new ArrayList<>(List.of(empty(first, depth, cpu, alloc),
+                empty(second, depth, cpu, alloc)));
         for (int s = 0; s < slices; s++) {
             for (int i : order(s)) {
                 Path p = paths.get(i);
+                // Allocation outside CPU: serving the reading (an RMI call) costs the measured JVM CPU time too.
+                Map<String, Double> allocBefore = alloc.sample();
                 Map<String, Double> before = cpu.sample();
                 LoadResult r = p.run(depth, slice);
                 Map<String, Double> used = ProcessCpu.delta(before, cpu.sample());
+                Map<String, Double> allocated = ProcessCpu.delta(allocBefore, alloc.sample());
                 log.printf("depth %d, window %d, %-" + width + "s: %s%n", depth, s + 1, p.name(),
                         r.summary("requests"));
-                merged.set(i, merged.get(i).plus(new Measured(p.name(), p.shape(depth), r, used)));
+                merged.set(i, merged.get(i).plus(new Measured(p.name(), p.shape(depth), p.connections(depth), r,
+                        used, allocated)));
             }
         }
         return new Pair(depth, merged.get(0), merged.get(1));
     }
 
     /** Nothing measured yet: the start of a merge. */
-    static Measured empty(Path p, int depth, ProcessCpu cpu) {
+    static Measured empty(Path p, int depth, ProcessCpu cpu, JvmAllocation alloc) {
         Map<String, Double> zero = new LinkedHashMap<>();
         cpu.pids().keySet().forEach(name -> zero.put(name, 0.0));
-        return new Measured(p.name(), p.shape(depth), LoadResult.empty(depth), zero);
+        Map<String, Double> none = new LinkedHashMap<>();
+        alloc.names().forEach(name -> none.put(name, 0.0));
+        return new Measured(p.name(), p.shape(depth), p.connections(depth), LoadResult.empty(depth), zero, none);
     }
 
     /** The depth's two tables: throughput and latency with the ratios, then CPU by process. */
@@ -138,6 +163,12 @@ public final class SideBySide {
                 out.printf(" %.2f | %.1f |", m.cores(p), m.cpuMicrosPerRequest(p));
             }
             out.printf(" %.1f |%n", m.totalCpuMicrosPerRequest());
+        }
+        for (String jvm : pair.first().allocatedBytes().keySet()) {
+            out.println();
+            out.printf("allocation per request (%s): %,.0f bytes on %s, %,.0f bytes on %s%n", jvm,
+                    pair.first().allocatedBytesPerRequest(jvm), pair.first().path(),
+                    pair.second().allocatedBytesPerRequest(jvm), pair.second().path());
         }
     }
 

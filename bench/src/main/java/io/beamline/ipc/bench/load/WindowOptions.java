@@ -1,10 +1,11 @@
 package io.beamline.ipc.bench.load;
 
+import java.io.IOException;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
- * The options every side-by-side benchmark takes for its windows and CPU reading (a picocli mixin): the
+ * The options every side-by-side benchmark takes for its windows, CPU and allocation readings (a picocli mixin): the
  * defaults live here once.
  */
 public final class WindowOptions {
@@ -23,6 +24,10 @@ public final class WindowOptions {
 
     @Option(names = "--pids", paramLabel = "name=PID,...", description = "processes whose CPU time to report")
     String pids;
+
+    @Option(names = "--alloc-pids", paramLabel = "name=PID,...",
+            description = "JVMs whose heap allocation per request to report (read over JMX through the attach API)")
+    String allocPids;
 
     public Duration prewarm() {
         return Duration.ofSeconds(prewarmS);
@@ -43,5 +48,10 @@ public final class WindowOptions {
     /** The CPU reading of the named processes, this benchmark's own JVM as "bench". */
     public ProcessCpu cpu() {
         return ProcessCpu.parse(pids, "bench");
+    }
+
+    /** The allocation reading of the {@code --alloc-pids} JVMs (none without the option); close it after the run. */
+    public JvmAllocation alloc() throws IOException {
+        return JvmAllocation.attach(allocPids);
     }
 }

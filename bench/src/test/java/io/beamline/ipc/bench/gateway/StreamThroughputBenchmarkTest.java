@@ -3,13 +3,16 @@ package io.beamline.ipc.bench.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.bench.load.ProcessCpu;
 import io.beamline.ipc.protocol.Json;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The stream's policy and submit, and the adding up of streams into rates and CPU per chunk. */
+/** The stream's policy and submit, the adding up of streams into rates and CPU per chunk, and its JSON run. */
 class StreamThroughputBenchmarkTest {
 
     private static final StreamThroughputBenchmark.Shape SHAPE =
@@ -42,5 +45,22 @@ class StreamThroughputBenchmarkTest {
         assertThat(s.cpuMicrosPerChunk("gateway")).isCloseTo(4 * 1e6 / 300_000, within(1e-9));
         assertThat(s.cores("gateway")).isCloseTo(0.8, within(1e-9));
         assertThat(s.plus(1, 1, 1, 40, Map.of()).medianFirstChunkMs()).isEqualTo(25);
+    }
+
+    @Test
+    void theJsonRunOfAPathNamesItsFieldsAsScriptsReadThem() throws Exception {
+        StreamThroughputBenchmark.Streams s = StreamThroughputBenchmark.Streams.none("gateway",
+                new ProcessCpu(Map.of("bench", 1L, "gateway", 2L)));
+        s = s.plus(100_000, 6_400_000, 2.0, 30, Map.of("bench", 0.5, "gateway", 1.0));
+
+        JsonNode run = Json.mapper().readTree(Json.mapper().writeValueAsString(s.json()));
+
+        List<String> names = new ArrayList<>();
+        run.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("path", "streams", "chunks", "chunks_per_s", "mb_per_s",
+                "first_chunk_ms_median", "cpu_us_per_chunk");
+        assertThat(run.get("chunks_per_s").asDouble()).isCloseTo(50_000, within(1e-6));
+        assertThat(run.get("cpu_us_per_chunk").get("client").asDouble()).isCloseTo(5.0, within(1e-9));
+        assertThat(run.get("cpu_us_per_chunk").get("gateway").asDouble()).isCloseTo(10.0, within(1e-9));
     }
 }

@@ -21,8 +21,8 @@ class SideBySideTest {
     private record Scripted(String name, long done, long micros, List<String> log) implements SideBySide.Path {
 
         @Override
-        public String shape(int depth) {
-            return "1 × " + depth;
+        public int connections(int depth) {
+            return 1;
         }
 
         @Override
@@ -51,7 +51,7 @@ class SideBySideTest {
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
 
         SideBySide.Pair pair = SideBySide.measure(a, b, 64, Duration.ofSeconds(1), Duration.ofSeconds(3), 3,
-                new ProcessCpu(Map.of()), new PrintStream(lines, true, StandardCharsets.UTF_8));
+                new ProcessCpu(Map.of()), JvmAllocation.none(), new PrintStream(lines, true, StandardCharsets.UTF_8));
 
         assertThat(log).containsExactly("a 1000", "b 1000", "a 1000", "b 1000", "b 1000", "a 1000", "a 1000", "b 1000");
         assertThat(pair.first().result().done()).isEqualTo(3000);
@@ -66,13 +66,13 @@ class SideBySideTest {
     }
 
     @Test
-    void cpuPerRequestAndCoresAddUpOverWindows() {
+    void cpuAndAllocationPerRequestAndCoresAddUpOverWindows() {
         Map<String, Double> w1 = new LinkedHashMap<>(Map.of("gateway", 0.5));
         Map<String, Double> w2 = new LinkedHashMap<>(Map.of("gateway", 1.5));
-        SideBySide.Measured m1 = new SideBySide.Measured("v2", "1 × 256", new LoadResult(256, 2, 40_000, 0,
-                new Histogram(3)), w1);
-        SideBySide.Measured m2 = new SideBySide.Measured("v2", "1 × 256", new LoadResult(256, 2, 60_000, 1,
-                new Histogram(3)), w2);
+        SideBySide.Measured m1 = new SideBySide.Measured("v2", "1 × 256", 1, new LoadResult(256, 2, 40_000, 0,
+                new Histogram(3)), w1, Map.of("gateway", 4e8));
+        SideBySide.Measured m2 = new SideBySide.Measured("v2", "1 × 256", 1, new LoadResult(256, 2, 60_000, 1,
+                new Histogram(3)), w2, Map.of("gateway", 6e8));
 
         SideBySide.Measured both = m1.plus(m2);
 
@@ -82,6 +82,8 @@ class SideBySideTest {
         assertThat(both.totalCpuMicrosPerRequest()).isCloseTo(20.0, within(1e-9));
         assertThat(both.cores("gateway")).isCloseTo(0.5, within(1e-9));
         assertThat(both.cpuMicrosPerRequest("router")).isNaN();
+        assertThat(both.allocatedBytesPerRequest("gateway")).isCloseTo(10_000.0, within(1e-9));
+        assertThat(both.allocatedBytesPerRequest("router")).isNaN();
     }
 
     @Test
