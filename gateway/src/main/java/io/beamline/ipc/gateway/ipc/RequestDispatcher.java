@@ -14,6 +14,7 @@ import io.beamline.ipc.protocol.MessageType;
 import io.beamline.ipc.protocol.ProtocolException;
 import io.beamline.ipc.protocol.SubmitPayload;
 import io.beamline.ipc.protocol.TaskRef;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -27,10 +28,13 @@ import org.slf4j.LoggerFactory;
 final class RequestDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+    private static final int TYPES = MessageType.values().length;
 
     private final TaskService tasks;
     private final Frame capabilities;
     private final MeterRegistry meters;
+    /** [type, or TYPES for an unknown one][outcome] */
+    private final Counter[][] answers = new Counter[TYPES + 1][ErrorCode.values().length];
 
     RequestDispatcher(TaskService tasks, Capabilities capabilities, MeterRegistry meters) {
         this.tasks = tasks;
@@ -138,11 +142,20 @@ final class RequestDispatcher {
         return CompletableFuture.completedFuture(Reply.of(answer));
     }
 
-    /** Answers by request type and outcome: {@code ipc_answers_total{type="TASK_SUBMIT",outcome="timeout"}}. */
+    /**
+     * Answers by request type and outcome: {@code ipc_answers_total{type="TASK_SUBMIT",outcome="timeout"}}. Each
+     * counter is looked up in the registry once (a lookup per answer costs more than the count); two threads
+     * racing to look one up get the same counter.
+     */
     private void count(Frame request, ErrorCode outcome) {
         MessageType t = request.type();
-        meters.counter("ipc.answers", "type", t == null ? "unknown" : t.name(), "outcome", outcome.reason())
-                .increment();
+        Counter[] row = answers[t == null ? TYPES : t.ordinal()];
+        Counter c = row[outcome.ordinal()];
+        if (c == null) {
+            c = meters.counter("ipc.answers", "type", t == null ? "unknown" : t.name(), "outcome", outcome.reason());
+            row[outcome.ordinal()] = c;
+        }
+        c.increment();
     }
 
     /** A bug: the client still gets an answer, and the log says where. */
