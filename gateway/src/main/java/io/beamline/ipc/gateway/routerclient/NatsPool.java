@@ -10,6 +10,7 @@ import io.nats.client.MessageHandler;
 import io.nats.client.Subscription;
 import io.nats.client.Nats;
 import io.nats.client.NUID;
+import io.nats.client.impl.Headers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,13 +103,16 @@ public final class NatsPool implements AutoCloseable {
             }
         }
 
-        /** Sends on this connection; throws IllegalStateException when it is not connected. */
-        void publish(Message message) {
+        /**
+         * Sends on this connection ({@code replyTo} may be null); throws IllegalStateException when it is not
+         * connected. No Message object is built first: jnats builds its own from these parts.
+         */
+        void publish(String subject, String replyTo, Headers headers, byte[] body) {
             Connection c = connection;
             if (c == null) {
                 throw new IllegalStateException("not connected yet");
             }
-            c.publish(message);
+            c.publish(subject, replyTo, headers, body);
         }
 
         public String state() {

@@ -7,14 +7,13 @@ import io.beamline.ipc.gateway.routerclient.RouterResponse.Reply;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsMessage;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -48,18 +47,20 @@ public final class RouterClient implements NatsPool.Events, AutoCloseable {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong tokens = new AtomicLong();
     private final AtomicLong lateReplies = new AtomicLong();
-    private final ScheduledThreadPoolExecutor deadlines;
+    /**
+     * A timing wheel (10 ms ticks): a deadline is added and cancelled in constant time, without the lock and
+     * heap of a ScheduledThreadPoolExecutor, which cost ~0.7 µs per request at load; 10 ms late is on time here.
+     */
+    private final HashedWheelTimer deadlines;
     private final NatsPool pool;
     private volatile boolean closed;
 
     private RouterClient(NatsConfig cfg) {
-        deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+        deadlines = new HashedWheelTimer(r -> {
             Thread t = new Thread(r, "router-deadlines");
             t.setDaemon(true);
             return t;
-        });
-        // A request answered in time must not leave its timer behind.
-        deadlines.setRemoveOnCancelPolicy(true);
+        }, 10, TimeUnit.MILLISECONDS, 512, false);
         pool = NatsPool.start(cfg, this);
     }
 
@@ -89,13 +90,19 @@ public final class RouterClient implements NatsPool.Events, AutoCloseable {
         String inbox = member.inboxPrefix() + Long.toString(tokens.incrementAndGet(), 36);
         Pending p = new Pending(member, reply);
         pending.put(inbox, p);
-        ScheduledFuture<?> timer = deadlines.schedule(() -> end(inbox, p, new NoReply(Kind.TIMEOUT,
-                "the Router did not answer within " + deadline.toMillis() + " ms")), deadline.toNanos(),
-                TimeUnit.NANOSECONDS);
+        Timeout timer;
+        try {
+            timer = deadlines.newTimeout(t -> end(inbox, p, new NoReply(Kind.TIMEOUT,
+                    "the Router did not answer within " + deadline.toMillis() + " ms")), deadline.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (IllegalStateException stopped) { // closed since the check above
+            end(inbox, p, SHUTTING_DOWN);
+            return reply;
+        }
         // Any outcome, the caller's cancel included, frees the entry and the timer.
         reply.whenComplete((r, e) -> {
             pending.remove(inbox, p);
-            timer.cancel(false);
+            timer.cancel();
         });
         // Checked after registering: a drop from here on finds the entry (see onDisconnected).
         if (!member.usable()) {
@@ -103,8 +110,7 @@ public final class RouterClient implements NatsPool.Events, AutoCloseable {
             return reply;
         }
         try {
-            member.publish(NatsMessage.builder().subject(subject).replyTo(inbox)
-                    .headers(headers(headers)).data(body).build());
+            member.publish(subject, inbox, headers(headers), body);
         } catch (IllegalArgumentException e) {
             end(inbox, p, new NoReply(Kind.UNSENDABLE, "the request cannot be sent over NATS: " + e.getMessage()));
         } catch (IllegalStateException e) {
@@ -178,7 +184,7 @@ public final class RouterClient implements NatsPool.Events, AutoCloseable {
             return false;
         }
         try {
-            member.publish(NatsMessage.builder().subject(subject).headers(headers(headers)).data(body).build());
+            member.publish(subject, null, headers(headers), body);
             return true;
         } catch (IllegalStateException | IllegalArgumentException e) {
             LOG.debug("publish on {} not sent: {}", subject, e.getMessage());
@@ -244,6 +250,6 @@ public final class RouterClient implements NatsPool.Events, AutoCloseable {
         closed = true;
         pending.forEach((inbox, p) -> end(inbox, p, SHUTTING_DOWN));
         pool.close();
-        deadlines.shutdownNow();
+        deadlines.stop();
     }
 }
