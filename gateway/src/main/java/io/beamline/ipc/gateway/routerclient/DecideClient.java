@@ -28,6 +28,11 @@ public final class DecideClient {
                 RouterReply::toOutcome);
     }
 
+    /** What a decide response means for the task: the decision, the Router's error, or why there is none. */
+    public static TaskOutcome outcomeOf(RouterResponse response) {
+        return RouterReply.toOutcome(response);
+    }
+
     /**
      * Asks decide for a streaming submit: the stream's subscription comes first, on the same connection;
      * {@code onStream} hears every stream message in order.
