@@ -3,8 +3,8 @@ package io.beamline.ipc.bench.soak;
 /**
  * What a soak may show and still pass.
  *
- * @param rssGrowthPct     RSS at the end of the load vs. right after warm-up, in percent (each the median of
- *                         up to three samples, so one noisy sample does not decide)
+ * @param rssGrowthPct     the RSS trend over the load after warm-up, in percent of where the trend starts
+ *                         (Theil–Sen: a leak raises it, a spike or the heap's resizing swings do not)
  * @param heapGrowthPct    the same for heap used after GC; negative limits are not allowed
  * @param threadDelta      live threads may exceed the post-warm-up baseline by this many, under load and
  *                         once idle again

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -65,23 +66,8 @@ public final class Soak implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench/target/soak", description = "output directory, default ${DEFAULT-VALUE}")
     Path out;
 
-    @Option(names = "--max-rss-growth-pct", defaultValue = "10")
-    double maxRssGrowthPct;
-
-    @Option(names = "--max-heap-growth-pct", defaultValue = "20")
-    double maxHeapGrowthPct;
-
-    @Option(names = "--thread-delta", defaultValue = "3")
-    long threadDelta;
-
-    @Option(names = "--fd-delta", defaultValue = "4")
-    long fdDelta;
-
-    @Option(names = "--max-error-answers", defaultValue = "0")
-    long maxErrorAnswers;
-
-    @Option(names = "--min-rate-fraction", defaultValue = "0.95")
-    double minRateFraction;
+    @Mixin
+    LimitOptions limitOptions;
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
@@ -93,8 +79,7 @@ public final class Soak implements Callable<Integer> {
         Duration w = warmup != null ? warmup : min(Duration.ofMinutes(2), duration.dividedBy(3));
         SoakRun.Settings settings = new SoakRun.Settings(socket, rate, connections, duration, w, sampleInterval,
                 requestTimeout, taskType);
-        Limits limits = new Limits(maxRssGrowthPct, maxHeapGrowthPct, threadDelta, fdDelta, maxErrorAnswers,
-                minRateFraction);
+        Limits limits = limitOptions.limits();
         Files.createDirectories(out);
         System.out.printf(Locale.ROOT, "soak: %.0f req/s over %d connections for %s (warm-up %s), sample every %s -> %s%n",
                 rate, connections, duration, w, sampleInterval, out);

@@ -98,13 +98,52 @@ public record Verdict(List<Check> checks) {
                 + " (limit baseline + %d)", base, peak, end, delta));
     }
 
+    /**
+     * Growth is the trend of the LOAD samples, not the difference of two moments: RSS moves by a few MiB as the
+     * heap is resized and memory is handed back, and a one-percent limit must not be decided by where those
+     * swings happen to fall. The trend is the Theil–Sen slope (the median of the slopes between every two
+     * samples), which a leak raises and a spike or a swing does not; the growth is that slope over the load's
+     * length, against the trend line's start. The medians of the first and last samples are shown beside it.
+     */
     private static Check growth(String name, List<Sample> load, ToLongFunction<Sample> f, double limitPct) {
         int n = Math.min(SMOOTH, load.size());
         long base = median(load.subList(0, n), f);
         long end = median(load.subList(load.size() - n, load.size()), f);
-        double pct = base > 0 ? (end - base) * 100.0 / base : Double.NaN;
-        return new Check(name + " growth", pct <= limitPct, String.format("%.1f MiB -> %.1f MiB = %+.1f %% (limit %.0f %%)",
-                base / 1048576.0, end / 1048576.0, pct, limitPct));
+        double endpointsPct = base > 0 ? (end - base) * 100.0 / base : Double.NaN;
+        double slope = theilSenSlope(load, f);
+        double t0 = load.get(0).seconds();
+        double t1 = load.get(load.size() - 1).seconds();
+        double start = medianIntercept(load, f, slope) + slope * t0;
+        double pct = start > 0 ? slope * (t1 - t0) * 100.0 / start : Double.NaN;
+        return new Check(name + " growth", pct <= limitPct, String.format("trend %+.2f %% over %.0f s of load "
+                + "(%+.3f MiB per hour, Theil–Sen; limit %.1f %%); first/last samples %.1f MiB -> %.1f MiB = %+.1f %%",
+                pct, t1 - t0, slope * 3600 / 1048576.0, limitPct, base / 1048576.0, end / 1048576.0, endpointsPct));
+    }
+
+    /** The median of the slopes between every two samples (bytes per second); 0 for fewer than two samples. */
+    static double theilSenSlope(List<Sample> samples, ToLongFunction<Sample> f) {
+        int n = samples.size();
+        double[] slopes = new double[n * (n - 1) / 2];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double dt = samples.get(j).seconds() - samples.get(i).seconds();
+                if (dt > 0) {
+                    slopes[k++] = (f.applyAsLong(samples.get(j)) - f.applyAsLong(samples.get(i))) / dt;
+                }
+            }
+        }
+        return k == 0 ? 0 : medianOf(Arrays.copyOf(slopes, k));
+    }
+
+    private static double medianIntercept(List<Sample> samples, ToLongFunction<Sample> f, double slope) {
+        return medianOf(samples.stream().mapToDouble(s -> f.applyAsLong(s) - slope * s.seconds()).toArray());
+    }
+
+    private static double medianOf(double[] v) {
+        Arrays.sort(v);
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
     }
 
     private static long max(List<Sample> samples, ToLongFunction<Sample> f) {

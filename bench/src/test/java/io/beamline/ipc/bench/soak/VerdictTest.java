@@ -138,6 +138,36 @@ class VerdictTest {
         assertThat(Verdict.of(s, ALL_ANSWERED, List.of(), LIMITS).pass()).isTrue();
     }
 
+    /** 100 LOAD samples swinging between 118 and 126 MiB, as a resized heap does, plus {@code mibPerSample}. */
+    private static List<Sample> swinging(double mibPerSample) {
+        List<Sample> s = new ArrayList<>(healthy().subList(0, 3));
+        for (int i = 0; i < 100; i++) {
+            long rss = (long) ((i % 4 == 0 ? 126 : i % 3 == 0 ? 118 : 121) * MIB + i * mibPerSample * MIB);
+            s.add(sample(30 + 10 * i, Phase.LOAD, rss, 41 * MIB, 31, 80, 0, 4));
+        }
+        s.add(sample(1031, Phase.IDLE_AFTER, 121 * MIB, 41 * MIB, 31, 76, 0, 0));
+        return s;
+    }
+
+    @Test
+    void swingsWithoutATrendPassAOnePercentLimitWhereverTheyFall() {
+        Limits onePercent = new Limits(1, 20, 3, 4, 0, 0.95);
+        List<Sample> s = swinging(0);
+        s = change(s, 3, x -> with(x, 118 * MIB, x.threads(), x.fds(), x.pending())); // starts low ...
+        s = change(s, -2, x -> with(x, 126 * MIB, x.threads(), x.fds(), x.pending())); // ... and ends high
+        Verdict v = Verdict.of(s, ALL_ANSWERED, List.of(), onePercent);
+        assertThat(v.pass()).as(v.toString()).isTrue();
+    }
+
+    @Test
+    void aSlowLeakUnderTheSwingsFailsOnItsTrend() {
+        Limits onePercent = new Limits(1, 20, 3, 4, 0, 0.95);
+        // +0.05 MiB a sample: +5 MiB (~4 %) over the load, less than one swing
+        Verdict v = Verdict.of(swinging(0.05), ALL_ANSWERED, List.of(), onePercent);
+        assertThat(failed(v)).containsExactly("RSS growth");
+        assertThat(v.toString()).contains("trend +4.");
+    }
+
     @Test
     void growthDuringWarmUpIsNotCounted() {
         // healthy() grows from 100 to 190 MiB before the baseline; only LOAD samples are compared.
