@@ -66,7 +66,7 @@ class ClientStreamingIT {
                 "ipc.socket_path", dir.resolve("gw.sock").toString(), "admin.port", "0",
                 "nats.url", nats.url(),
                 "breaker.minimum_calls", "1000", "breaker.window_size", "1000")));
-        await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 2);
+        await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 1);
     }
 
     @BeforeEach

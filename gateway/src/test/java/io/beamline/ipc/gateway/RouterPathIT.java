@@ -53,7 +53,7 @@ class RouterPathIT {
                 "router.max_timeout_ms", "2000",
                 // Every Router failure on purpose, many in a row: the breaker must not step in here.
                 "breaker.minimum_calls", "1000", "breaker.window_size", "1000")));
-        await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 2);
+        await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 1);
     }
 
     @BeforeEach

@@ -58,7 +58,7 @@ class StreamingIT {
                 "streams.idle_timeout_ms", Integer.toString(IDLE_TIMEOUT_MS),
                 "streams.max_buffered_bytes", "4096",
                 "breaker.minimum_calls", "1000", "breaker.window_size", "1000")));
-        await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 2);
+        await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 1);
     }
 
     @BeforeEach

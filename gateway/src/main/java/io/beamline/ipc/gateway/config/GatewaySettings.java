@@ -40,7 +40,9 @@ public final class GatewaySettings {
     public static final Setting<UidAllowList> ALLOWED_UIDS = declare("ipc.allowed_uids", "self,0",
             Parsers.uids(), "peer uids let in; others get PERMISSION_DENIED, then close");
 
-    public static final Setting<Integer> IO_THREADS = declare("ipc.io_threads", "0",
+    // One loop serves tens of thousands of requests a second; a second one on a laptop's cores only adds
+    // wake-ups and context switches (docs/PERFORMANCE.md, issue 10).
+    public static final Setting<Integer> IO_THREADS = declare("ipc.io_threads", "1",
             Parsers.intIn(0, 64).noting("0 = one per core"), "Netty event-loop threads serving the socket");
 
     public static final Setting<Integer> MAX_IN_FLIGHT_PER_CONNECTION = declare(
@@ -60,7 +62,9 @@ public final class GatewaySettings {
     public static final Setting<List<URI>> NATS_URLS = declare("nats.url", "nats://127.0.0.1:4222",
             Parsers.natsUrls(), "NATS servers (one URL, or a cluster's seed list)", "CGW_IPC_NATS_URL");
 
-    public static final Setting<Integer> NATS_POOL_SIZE = declare("nats.pool_size", "2", Parsers.intIn(1, 16),
+    // One connection batches more messages per wake-up of its writer and reader threads than two that share
+    // the load; more help a cluster of NATS servers spread it (docs/PERFORMANCE.md, issue 10).
+    public static final Setting<Integer> NATS_POOL_SIZE = declare("nats.pool_size", "1", Parsers.intIn(1, 16),
             "NATS connections; requests are spread over the connected ones");
 
     public static final Setting<Optional<String>> NATS_USER = declare("nats.user", "",
