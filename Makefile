@@ -6,14 +6,16 @@ MVN := ./mvnw -B -ntp
 
 JMH_ARGS ?= -f 1 -wi 3 -w 2s -i 5 -r 2s
 
-.PHONY: build run test bench bench-router bench-gateway bench-gateway-v2 soak clean jdk
+.PHONY: build run test bench bench-router bench-gateway bench-gateway-v2 bench-footprint soak clean jdk
 
 jdk:
 	@test -n "$(JAVA_HOME)" || { scripts/find-jdk; exit 1; }
 
-## build: compile every module and prepare the bin/ launchers (no tests)
+## build: compile every module and prepare the bin/ launchers (no tests), then the launchers' class-data caches
+## (AOT cache on JDK 25+, AppCDS on 21-24; a short training run; on failure a warning, never a failed build)
 build: jdk
 	$(MVN) -q package -DskipTests
+	scripts/build-jvm-cache
 
 ## run: build, start NATS if nothing listens on 127.0.0.1:4222, run the gateway in the foreground
 run: build
@@ -41,6 +43,11 @@ bench-gateway: build
 bench-gateway-v2: build
 	bench/run-gateway-bench.sh --mode multiplex
 	BEAMLINE_STREAMS_MAX_BUFFERED_BYTES=$(or $(STREAM_BUFFER_BYTES),67108864) bench/run-gateway-bench.sh --mode stream
+
+## bench-footprint: issue 10: idle RSS and threads, ready time (median of 5 launches), 1,000 connections x 10 submits
+## (peak RSS, RSS 60 s after), each against its target; BENCH_ARGS e.g. --json FILE, --runs 7
+bench-footprint: build
+	bench/run-footprint.sh $(BENCH_ARGS)
 
 ## soak: fixed-rate soak of a real gateway, Router and NATS (MINUTES=30 RATE=300 by default)
 soak: build
