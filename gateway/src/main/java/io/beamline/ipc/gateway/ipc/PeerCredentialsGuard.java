@@ -50,7 +50,7 @@ final class PeerCredentialsGuard extends ChannelInboundHandlerAdapter {
                     "uid " + peer.uid() + " is not allowed to use this gateway (see ipc.allowed_uids)"));
             return;
         }
-        LOG.info("peer connected: {}", peer);
+        LOG.debug("peer connected: {}", peer); // one line per connection is for debugging, not the log of a day
         ctx.fireChannelActive();
     }
 }
