@@ -26,6 +26,11 @@ jvm_defaults() {
       echo "heap -Xmx256m"
       echo "heap -XX:MinHeapFreeRatio=10"
       echo "heap -XX:MaxHeapFreeRatio=30"
+      # while busy, a heap large enough that collection takes at most 2 % of the time (G1's default, 8 %, kept a
+      # 60-90 MB heap at 20,000 requests/s: a young collection every ~0.1 s, three times the pause time and CPU
+      # of the JVM's defaults and worse tails; measured in docs/PERFORMANCE.md, issue 10). Idle, the periodic
+      # collection still gives it back.
+      echo "heap -XX:GCTimeRatio=49"
       # glibc keeps freed native memory (Netty's buffers, the JIT's arenas) in its arenas: trim it every 10 s
       # (JDK 22+; on 21 the flag is experimental).
       if [ "${2:-0}" -ge 22 ]; then echo "native -XX:TrimNativeHeapInterval=10000"; fi
@@ -75,7 +80,7 @@ launch() {
     for w in ${JAVA_OPTS:-}; do
       case "$w" in
         -XX:+Use*GC) user+="gc " ;;
-        -Xms* | -Xmx* | -XX:*RAMPercentage=* | -XX:MaxRAM=* | -XX:*HeapFreeRatio=*) user+="heap " ;;
+        -Xms* | -Xmx* | -XX:*RAMPercentage=* | -XX:MaxRAM=* | -XX:*HeapFreeRatio=* | -XX:GCTimeRatio=*) user+="heap " ;;
         -XX:[+-]UseCompactObjectHeaders) user+="headers " ;;
         -XX:TieredStopAtLevel=* | -XX:[+-]TieredCompilation) user+="jit " ;;
         -XX:AOT* | -XX:SharedArchiveFile=* | -XX:ArchiveClassesAtExit=* | -Xshare:*) user+="cache " ;;
