@@ -6,7 +6,7 @@ MVN := ./mvnw -B -ntp
 
 JMH_ARGS ?= -f 1 -wi 3 -w 2s -i 5 -r 2s
 
-.PHONY: build run test bench bench-router bench-gateway bench-gateway-v2 bench-footprint soak clean jdk
+.PHONY: build run test bench bench-path bench-router bench-gateway bench-gateway-v2 bench-footprint soak clean jdk
 
 jdk:
 	@test -n "$(JAVA_HOME)" || { scripts/find-jdk; exit 1; }
@@ -29,6 +29,12 @@ test: jdk
 bench: build
 	"$(JAVA_HOME)/bin/java" -cp "bench/target/classes:bench/target/lib/*" org.openjdk.jmh.Main \
 	  'io.beamline.ipc.bench.codec.*' $(JMH_ARGS) -rf json -rff bench/target/jmh-codec.json
+
+## bench-path: issue 10: JMH, the gateway's own work on one request without I/O, with bytes allocated per request
+## (-prof gc: gc.alloc.rate.norm), beside the same work done with Jackson trees as before
+bench-path: build
+	"$(JAVA_HOME)/bin/java" -cp "bench/target/classes:bench/target/lib/*" org.openjdk.jmh.Main \
+	  'io.beamline.ipc.bench.path.*' $(JMH_ARGS) -prof gc -rf json -rff bench/target/jmh-path.json
 
 ## bench-router: the reference Router alone, direct jnats clients at 1, 64 and 256 in flight
 bench-router: build
