@@ -22,8 +22,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The same round trip as {@link FrameCodecBenchmark#roundTrip}, done on a Netty {@link ByteBuf} the way the
- * gateway's FrameEncoder/FrameDecoder do it (copied here: those handlers are package-private in the gateway). The gateway
- * allocates with {@code ctx.alloc().ioBuffer(frame.length())}; with no allocator configured that is
+ * gateway's FrameEncoder/FrameDecoder do it (copied here: those handlers are package-private in the gateway).
+ * The gateway allocates with {@code ctx.alloc().ioBuffer(frame.length())}; with no allocator configured that is
  * {@link ByteBufAllocator#DEFAULT} (the adaptive pooled allocator in Netty 4.2), which is what is used here.
  */
 @State(Scope.Thread)
