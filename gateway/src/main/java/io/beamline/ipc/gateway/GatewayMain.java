@@ -11,83 +11,105 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
-/** {@code ipc-gateway}: parses flags, loads configuration, runs the gateway until SIGTERM or SIGINT. */
-@Command(name = "ipc-gateway", mixinStandardHelpOptions = true, sortOptions = false,
-        versionProvider = GatewayMain.Version.class,
-        description = "Local IPC gateway between developer tools (Unix socket, protocol v1 and v2) and the Beamline Router.",
-        footerHeading = "%nConfiguration:%n",
-        footer = {"Precedence: defaults < --config file < environment < flags. Every setting, its",
-                "environment name (BEAMLINE_<KEY>, plus the C gateway's CGW_IPC_* names) and range:",
-                "see docs/CONFIGURATION.md; --print-config shows the effective values.",
-                "",
-                "Exit codes: 0 stopped cleanly, 1 could not start, 2 usage or configuration error."})
-public final class GatewayMain implements Callable<Integer> {
+/**
+ * {@code ipc-gateway}: parses flags, loads configuration, runs the gateway until SIGTERM or SIGINT.
+ *
+ * <p>The command line is described with picocli's programmatic model rather than its annotations: reading
+ * annotations by reflection made the JVM generate a proxy class per annotation type at every start, ~130 ms
+ * of the 0.5 s budget to "listening" (docs/PERFORMANCE.md, issue 10). The options and help are the same.
+ */
+public final class GatewayMain {
 
     static final int EXIT_START_FAILED = 1;
     static final int EXIT_USAGE = 2;
 
-    @Spec
-    private CommandLine.Model.CommandSpec spec;
+    /** Each option: its flag, its value's label, and the setting it overrides (null: not a setting). */
+    private record Flag(String name, String label, Setting<?> setting, String description) {
+    }
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "Unix socket path (ipc.socket_path)")
-    private String socket;
+    private static final List<Flag> FLAGS = List.of(
+            new Flag("--socket", "PATH", GatewaySettings.SOCKET_PATH, "Unix socket path (ipc.socket_path)"),
+            new Flag("--nats", "URL", GatewaySettings.NATS_URLS, "NATS server URL(s), comma-separated (nats.url)"),
+            new Flag("--config", "FILE", null, "YAML or JSON configuration file"),
+            new Flag("--max-connections", "N", GatewaySettings.MAX_CONNECTIONS, "ipc.max_connections"),
+            new Flag("--max-frame-bytes", "N", GatewaySettings.MAX_FRAME_BYTES, "ipc.max_frame_bytes"),
+            new Flag("--allowed-uids", "LIST", GatewaySettings.ALLOWED_UIDS, "ipc.allowed_uids, e.g. self,0,1001"),
+            new Flag("--admin-port", "PORT", GatewaySettings.ADMIN_PORT,
+                    "admin.port: loopback port of /metrics and /health (0 = any free port)"),
+            new Flag("--log-level", "LEVEL", GatewaySettings.LOG_LEVEL, "log.level: trace, debug, info, warn, error"));
+    private static final String PRINT_CONFIG = "--print-config";
 
-    @Option(names = "--nats", paramLabel = "URL", description = "NATS server URL(s), comma-separated (nats.url)")
-    private String nats;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON configuration file")
-    private Path configFile;
-
-    @Option(names = "--max-connections", paramLabel = "N", description = "ipc.max_connections")
-    private String maxConnections;
-
-    @Option(names = "--max-frame-bytes", paramLabel = "N", description = "ipc.max_frame_bytes")
-    private String maxFrameBytes;
-
-    @Option(names = "--allowed-uids", paramLabel = "LIST", description = "ipc.allowed_uids, e.g. self,0,1001")
-    private String allowedUids;
-
-    @Option(names = "--admin-port", paramLabel = "PORT",
-            description = "admin.port: loopback port of /metrics and /health (0 = any free port)")
-    private String adminPort;
-
-    @Option(names = "--log-level", paramLabel = "LEVEL", description = "log.level: trace, debug, info, warn, error")
-    private String logLevel;
-
-    @Option(names = "--print-config", description = "print the effective configuration and exit")
-    private boolean printConfig;
+    private final CommandLine commandLine = new CommandLine(spec()).setExitCodeExceptionMapper(e -> EXIT_USAGE);
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     static int run(String... args) {
-        return new CommandLine(new GatewayMain()).setExitCodeExceptionMapper(e -> EXIT_USAGE).execute(args);
+        GatewayMain main = new GatewayMain();
+        return main.commandLine.setExecutionStrategy(main::execute).execute(args);
     }
 
-    @Override
-    public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        PrintWriter out = spec.commandLine().getOut();
+    private static CommandSpec spec() {
+        CommandSpec spec = CommandSpec.create().name("ipc-gateway").version(Version.get());
+        spec.usageMessage().sortOptions(false)
+                .description("Local IPC gateway between developer tools (Unix socket, protocol v1 and v2) and the "
+                        + "Beamline Router.")
+                .footerHeading("%nConfiguration:%n")
+                .footer("Precedence: defaults < --config file < environment < flags. Every setting, its",
+                        "environment name (BEAMLINE_<KEY>, plus the C gateway's CGW_IPC_* names) and range:",
+                        "see docs/CONFIGURATION.md; --print-config shows the effective values.",
+                        "",
+                        "Exit codes: 0 stopped cleanly, 1 could not start, 2 usage or configuration error.");
+        for (Flag f : FLAGS) {
+            spec.addOption(OptionSpec.builder(f.name()).paramLabel(f.label()).type(f.setting() == null ? Path.class
+                    : String.class).description(f.description()).build());
+        }
+        spec.addOption(OptionSpec.builder(PRINT_CONFIG).description("print the effective configuration and exit")
+                .build());
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
+        return spec;
+    }
+
+    private int execute(ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        try {
+            return call(parsed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandLine.ExecutionException(commandLine, "ipc-gateway interrupted", e);
+        }
+    }
+
+    private int call(ParseResult parsed) throws InterruptedException {
+        PrintWriter err = commandLine.getErr();
+        PrintWriter out = commandLine.getOut();
         GatewayConfig config;
         ConfigLoader loaded;
         try {
-            loaded = ConfigLoader.resolve(configFile, System.getenv(), overrides());
+            loaded = ConfigLoader.resolve(parsed.matchedOptionValue("--config", null), System.getenv(),
+                    overrides(parsed));
             config = loaded.config();
         } catch (ConfigException e) {
             err.println("ipc-gateway: " + e.getMessage());
             return EXIT_USAGE;
         }
-        if (printConfig) {
+        if (parsed.hasMatchedOption(PRINT_CONFIG)) {
             loaded.describe().forEach(out::println);
             return 0;
         }
@@ -102,7 +124,7 @@ public final class GatewayMain implements Callable<Integer> {
             return EXIT_START_FAILED;
         }
         ShutdownSignals.onTerminate(gateway::close);
-        out.println("Beamline IPC gateway " + new Version().getVersion()[0] + " listening on " + gateway.socketPath());
+        out.println("Beamline IPC gateway " + Version.get() + " listening on " + gateway.socketPath());
         out.println("  try: bin/ipc --socket " + gateway.socketPath() + " ping");
         gateway.adminPort().ifPresent(port ->
                 out.println("  admin: http://127.0.0.1:" + port + "/metrics  /health/ready"));
@@ -112,29 +134,22 @@ public final class GatewayMain implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, String> overrides() {
+    /** The flags given that stand for settings, by setting key: they win over file and environment. */
+    private static Map<String, String> overrides(ParseResult parsed) {
         Map<String, String> o = new LinkedHashMap<>();
-        put(o, GatewaySettings.SOCKET_PATH, socket);
-        put(o, GatewaySettings.NATS_URLS, nats);
-        put(o, GatewaySettings.MAX_CONNECTIONS, maxConnections);
-        put(o, GatewaySettings.MAX_FRAME_BYTES, maxFrameBytes);
-        put(o, GatewaySettings.ALLOWED_UIDS, allowedUids);
-        put(o, GatewaySettings.ADMIN_PORT, adminPort);
-        put(o, GatewaySettings.LOG_LEVEL, logLevel);
+        for (Flag f : FLAGS) {
+            String value = parsed.matchedOptionValue(f.name(), null);
+            if (f.setting() != null && value != null) {
+                o.put(f.setting().key(), value);
+            }
+        }
         return o;
     }
 
-    private static void put(Map<String, String> o, Setting<?> s, String value) {
-        if (value != null) {
-            o.put(s.key(), value);
-        }
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
+    static final class Version {
+        static String get() {
             String v = GatewayMain.class.getPackage().getImplementationVersion();
-            return new String[] {v == null ? "dev" : v};
+            return v == null ? "dev" : v;
         }
     }
 }
