@@ -138,8 +138,11 @@ public final class GatewayMain {
     private static Map<String, String> overrides(ParseResult parsed) {
         Map<String, String> o = new LinkedHashMap<>();
         for (Flag f : FLAGS) {
+            if (f.setting() == null) { // --config: a file, read by ConfigLoader
+                continue;
+            }
             String value = parsed.matchedOptionValue(f.name(), null);
-            if (f.setting() != null && value != null) {
+            if (value != null) {
                 o.put(f.setting().key(), value);
             }
         }
