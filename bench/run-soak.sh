@@ -34,11 +34,14 @@ launch_root="$work/app"
 app="$launch_root"
 mkdir -p "$app/bench/target"
 cp -r "$root/bin" "$root/scripts" "$app/"
-for m in gateway router; do
+for m in gateway router client; do
   mkdir -p "$app/$m/target"
   cp "$(ls "$root/$m/target/$m"-*.jar | grep -v -- '-sources\|-tests' | head -n 1)" "$app/$m/target/"
   cp -r "$root/$m/target/lib" "$app/$m/target/"
 done
+# The class-data caches the shipped launchers use, made for the copy: a JDK's AOT cache names the class path it
+# was trained with, so the tree's own caches do not fit these paths (a short training run, as `make build` does).
+"$app/scripts/build-jvm-cache" >"$out/jvm-cache.log" 2>&1 || true
 cp -r "$root/bench/target/classes" "$root/bench/target/lib" "$app/bench/target/"
 
 start_nats "$out/nats.log"
@@ -51,6 +54,8 @@ admin="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$out/gateway.out" | head -n 1)"
   echo "java: $("$java_home/bin/java" -version 2>&1 | head -n 1); $("$nats_server" --version)"
   echo "git: $(git -C "$root" rev-parse --short HEAD 2>/dev/null)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (+ uncommitted changes)')"
   echo "gateway: pid $gateway_pid, Netty leak detection $level, admin $admin"
+  cache="$(cd "$app/gateway/target" && ls jvm-cache/gateway.aot jvm-cache/gateway.jsa 2>/dev/null | head -n 1 || true)"
+  echo "gateway class-data cache: ${cache:-none (see jvm-cache.log)}"
   echo "command: bench/run-soak.sh $minutes $rate $*"
 } | tee "$out/run.txt"
 
