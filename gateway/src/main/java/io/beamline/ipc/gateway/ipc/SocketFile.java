@@ -25,6 +25,11 @@ final class SocketFile implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketFile.class);
 
+    /** File type bits of {@code st_mode} ("unix:mode"), as in {@code <sys/stat.h>}. */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+    private static final int S_IFLNK = 0120000;
+
     private final Path path;
     private final Path bindDir;
     private Object publishedKey;
@@ -85,14 +90,21 @@ final class SocketFile implements AutoCloseable {
     }
 
     private static void removeIfStale(Path path) throws IOException {
-        BasicFileAttributes attrs;
+        int mode;
         try {
-            attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return;
         }
-        if (!attrs.isOther()) {
-            throw new IOException(path + " exists and is not a socket; not touching it");
+        int type = mode & S_IFMT;
+        if (type == S_IFLNK) {
+            // Never follow: a link could lead the probe and the removal to any socket or file on the machine.
+            throw new IOException(path + " is a symbolic link; not following or removing it");
+        }
+        if (type != S_IFSOCK) {
+            // Fifos and devices count as "other" for BasicFileAttributes too, and refuse a connect like a
+            // stale socket: only the file type may decide what is removed.
+            throw new IOException(path + " exists and is " + describe(type) + ", not a socket; not touching it");
         }
         if (isLive(path)) {
             throw new InUseException("another gateway is already listening on " + path
@@ -100,6 +112,17 @@ final class SocketFile implements AutoCloseable {
         }
         LOG.info("removing stale socket {} left by a process that is gone", path);
         Files.deleteIfExists(path);
+    }
+
+    private static String describe(int type) {
+        return switch (type) {
+            case 0100000 -> "a regular file";
+            case 0040000 -> "a directory";
+            case 0010000 -> "a fifo";
+            case 0020000 -> "a character device";
+            case 0060000 -> "a block device";
+            default -> "a file of type " + Integer.toOctalString(type);
+        };
     }
 
     private static boolean isLive(Path path) throws IOException {

@@ -13,6 +13,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,15 +64,6 @@ class SocketFileTest {
     }
 
     @Test
-    void aRegularFileAtTheSocketPathIsNeverDeleted() throws Exception {
-        Path sock = dir.resolve("gw.sock");
-        Files.writeString(sock, "precious");
-        assertThatThrownBy(() -> TestServers.start(TestServers.config(dir)))
-                .hasMessageContaining("is not a socket");
-        assertThat(sock).hasContent("precious");
-    }
-
-    @Test
     void shutdownLeavesAFileThatIsNoLongerOursAlone() throws Exception {
         IpcServer s = TestServers.start(TestServers.config(dir));
         Path sock = s.socketPath();
@@ -79,5 +71,94 @@ class SocketFileTest {
         Files.writeString(sock, "someone else's");
         s.close();
         assertThat(sock).hasContent("someone else's");
+    }
+
+    @Test
+    void aSymlinkAtTheSocketPathIsRefusedNotFollowedNotDeleted() throws Exception {
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Path target = elsewhere.resolve("precious.txt");
+        Files.writeString(target, "precious");
+        Path sock = Files.createSymbolicLink(dir.resolve("gw.sock"), target);
+
+        assertThatThrownBy(() -> TestServers.start(TestServers.config(dir)))
+                .hasMessage(sock + " is a symbolic link; not following or removing it");
+
+        assertThat(Files.isSymbolicLink(sock)).as("the link is left as it was").isTrue();
+        assertThat(Files.readSymbolicLink(sock)).isEqualTo(target);
+        assertThat(target).hasContent("precious");
+    }
+
+    @Test
+    void aSymlinkToAStaleSocketIsRefusedAndTheSocketItPointsToIsKept() throws Exception {
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Path staleTarget = elsewhere.resolve("stale.sock");
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(staleTarget));
+        }
+        Path sock = Files.createSymbolicLink(dir.resolve("gw.sock"), staleTarget);
+
+        // Following the link would find a stale socket and remove it: a link must never lead the gateway anywhere.
+        assertThatThrownBy(() -> TestServers.start(TestServers.config(dir)))
+                .hasMessage(sock + " is a symbolic link; not following or removing it");
+
+        assertThat(Files.isSymbolicLink(sock)).isTrue();
+        assertThat(fileType(staleTarget)).as("the socket it points to is untouched").isEqualTo(S_IFSOCK);
+    }
+
+    @Test
+    void aDirectoryAtTheSocketPathIsRefusedAndKept() throws Exception {
+        Path sock = Files.createDirectory(dir.resolve("gw.sock"));
+        Files.writeString(sock.resolve("inside.txt"), "kept");
+
+        assertThatThrownBy(() -> TestServers.start(TestServers.config(dir)))
+                .hasMessage(sock + " exists and is a directory, not a socket; not touching it");
+
+        assertThat(sock.resolve("inside.txt")).hasContent("kept");
+    }
+
+    @Test
+    void aFifoAtTheSocketPathIsRefusedAndKept() throws Exception {
+        Path sock = dir.resolve("gw.sock");
+        Process mkfifo = new ProcessBuilder("mkfifo", sock.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(mkfifo.exitValue()).isZero();
+
+        // A fifo looks like a socket to BasicFileAttributes.isOther(), and a connect to it is refused like a
+        // stale socket's: only the file type tells them apart.
+        assertThatThrownBy(() -> TestServers.start(TestServers.config(dir)))
+                .hasMessage(sock + " exists and is a fifo, not a socket; not touching it");
+
+        assertThat(fileType(sock)).as("still the fifo").isEqualTo(S_IFIFO);
+    }
+
+    @Test
+    void aRegularFileAtTheSocketPathIsRefusedWithAClearMessage() throws Exception {
+        Path sock = dir.resolve("gw.sock");
+        Files.writeString(sock, "precious");
+        assertThatThrownBy(() -> TestServers.start(TestServers.config(dir)))
+                .hasMessage(sock + " exists and is a regular file, not a socket; not touching it");
+        assertThat(sock).hasContent("precious");
+    }
+
+    @Test
+    void anExistingSocketDirectoryKeepsItsMode() throws Exception {
+        Path own = Files.createDirectory(dir.resolve("run"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx--x--x")); // whatever the umask
+        Path sock = own.resolve("gw.sock");
+        IpcConfig cfg = new IpcConfig(sock, 8, Frame.MAX_FRAME_BYTES, TestServers.SELF_AND_ROOT, 1);
+        try (IpcServer s = TestServers.start(cfg)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(own))).isEqualTo("rwx--x--x");
+            assertThat(Files.list(own)).as("no bind leftovers").containsExactly(sock);
+        }
+    }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+    private static final int S_IFIFO = 0010000;
+
+    private static int fileType(Path p) throws Exception {
+        return (Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & S_IFMT;
     }
 }
