@@ -49,10 +49,7 @@ final class SocketFile implements AutoCloseable {
     /** Checks the path is free (replacing a stale socket) and prepares a private place to bind. */
     static SocketFile prepare(Path path) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            LOG.info("created socket directory {} with mode 0700", dir);
-        }
+        SocketDirectory.prepare(dir);
         removeIfStale(path);
         Path bindDir = Files.createTempDirectory(dir, ".gw-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
