@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,9 @@ final class SocketFile implements AutoCloseable {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int S_IFLNK = 0120000;
+
+    /** sun_path: 108 bytes with the terminating NUL. */
+    private static final int MAX_SUN_PATH_BYTES = 107;
 
     private final Path path;
     private final Path bindDir;
@@ -51,9 +57,38 @@ final class SocketFile implements AutoCloseable {
         Path dir = path.toAbsolutePath().getParent();
         SocketDirectory.prepare(dir);
         removeIfStale(path);
-        Path bindDir = Files.createTempDirectory(dir, ".gw-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        return new SocketFile(path, bindDir);
+        return new SocketFile(path, createBindDir(dir));
+    }
+
+    /**
+     * A new 0700 directory beside the socket path, named short enough that {@code <it>/s} fits in sun_path
+     * even when the socket path itself takes all 107 bytes (a longer name failed the bind, issue 11).
+     */
+    private static Path createBindDir(Path dir) throws IOException {
+        int room = MAX_SUN_PATH_BYTES - dir.toString().getBytes(StandardCharsets.UTF_8).length - "//s".length();
+        int randomChars = Math.min(room - 1, 12); // after the leading dot
+        if (randomChars < 1) {
+            throw new IOException("socket directory " + dir + " is too long to bind in: at most "
+                    + (MAX_SUN_PATH_BYTES - 5) + " bytes");
+        }
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            Path candidate = dir.resolve("." + randomName(randomChars));
+            try {
+                return Files.createDirectory(candidate,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException taken) {
+                // another name; createDirectory never follows or reuses what is there
+            }
+        }
+        throw new IOException("could not create a private directory to bind in, in " + dir);
+    }
+
+    private static String randomName(int length) {
+        StringBuilder name = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            name.append(Character.forDigit(ThreadLocalRandom.current().nextInt(36), 36));
+        }
+        return name.toString();
     }
 
     /** Where to bind: short, inside the private directory. */

@@ -154,6 +154,36 @@ class SocketFileTest {
         }
     }
 
+    @Test
+    void aSocketPathOfTheLongestLengthAJavaClientCanReachIsServed() throws Exception {
+        // The JDK's Unix sockets (our client's, the probe's) take paths of at most 106 bytes; the private bind
+        // path beside it must fit in sun_path too.
+        Path deep = Files.createDirectory(dir.resolve("d".repeat(106 - "/gw.sock".length() - dir.toString().length() - 1)));
+        Path sock = deep.resolve("gw.sock");
+        assertThat(sock.toString()).hasSize(106);
+        try (IpcServer s = TestServers.start(config(sock));
+             RawIpcConnection c = RawIpcConnection.open(s.socketPath())) {
+            c.send(Frame.of(MessageType.PING));
+            assertThat(c.read().type()).isEqualTo(MessageType.PONG);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void aSocketDirectoryTooLongToBindInIsAClearError() throws Exception {
+        Path deep = Files.createDirectory(dir.resolve("d".repeat(104 - dir.toString().length() - 1)));
+        Path sock = deep.resolve("a");
+        assertThat(sock.toString()).hasSize(106);
+
+        assertThatThrownBy(() -> TestServers.start(config(sock)))
+                .hasMessage("socket directory " + deep + " is too long to bind in: at most 102 bytes");
+        assertThat(Files.list(deep)).isEmpty();
+    }
+
+    private static IpcConfig config(Path sock) {
+        return new IpcConfig(sock, 8, Frame.MAX_FRAME_BYTES, TestServers.SELF_AND_ROOT, 1);
+    }
+
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int S_IFIFO = 0010000;
