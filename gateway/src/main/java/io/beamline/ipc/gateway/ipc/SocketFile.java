@@ -1,11 +1,11 @@
 package io.beamline.ipc.gateway.ipc;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -157,14 +157,16 @@ final class SocketFile implements AutoCloseable {
         };
     }
 
+    /** Only a refused connect proves that no one listens; any other failure leaves the question open. */
     private static boolean isLive(Path path) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(path));
             return true;
-        } catch (AccessDeniedException e) {
-            throw new IOException("cannot probe " + path + ": permission denied", e);
-        } catch (IOException e) {
+        } catch (ConnectException refused) {
             return false;
+        } catch (IOException e) {
+            throw new IOException("cannot tell whether a gateway is listening on " + path + " (" + e.getMessage()
+                    + "); not removing it", e);
         }
     }
 

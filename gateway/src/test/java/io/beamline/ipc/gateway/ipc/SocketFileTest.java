@@ -180,6 +180,27 @@ class SocketFileTest {
         assertThat(Files.list(deep)).isEmpty();
     }
 
+    @Test
+    void aLiveSocketThatCannotBeProbedIsNotTakenForStale() throws Exception {
+        // 107 bytes: the kernel (and Netty) take it, the JDK's probe cannot connect to it. Not knowing whether
+        // someone listens must not end in removing their socket.
+        Path deep = Files.createDirectory(dir.resolve("d".repeat(107 - "/gw.sock".length() - dir.toString().length() - 1)));
+        Path sock = deep.resolve("gw.sock");
+        assertThat(sock.toString()).hasSize(107);
+        try (IpcServer first = TestServers.start(config(sock))) {
+            Object firstSocket = Files.readAttributes(sock, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+
+            assertThatThrownBy(() -> TestServers.start(config(sock)))
+                    .hasMessage("cannot tell whether a gateway is listening on " + sock
+                            + " (Unix domain path too long); not removing it");
+
+            assertThat(Files.readAttributes(sock, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey()).as("the first one's socket is still there")
+                    .isEqualTo(firstSocket);
+        }
+    }
+
     private static IpcConfig config(Path sock) {
         return new IpcConfig(sock, 8, Frame.MAX_FRAME_BYTES, TestServers.SELF_AND_ROOT, 1);
     }
