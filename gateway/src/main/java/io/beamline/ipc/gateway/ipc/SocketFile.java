@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The socket's place in the file system. Binds in a private 0700 directory, sets mode 0600, then renames
- * into place, so no client ever sees the socket with looser permissions. Replaces a stale file from a
- * dead gateway, refuses to start beside a live one, and on close removes the file only if it is still ours.
+ * into place, so no client ever sees the socket with looser permissions. Replaces a stale socket (one no
+ * one listens on), refuses to start beside a live one or on any other file, never follows a link, and on
+ * close removes the file only if it is still ours. docs/security/socket.md says why.
  */
 final class SocketFile implements AutoCloseable {
 
