@@ -56,6 +56,9 @@ final class SocketFile implements AutoCloseable {
     /** Checks the path is free (replacing a stale socket) and prepares a private place to bind. */
     static SocketFile prepare(Path path) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IOException("socket path " + path + " names no file");
+        }
         SocketDirectory.prepare(dir);
         removeIfStale(path);
         return new SocketFile(path, createBindDir(dir));

@@ -201,6 +201,14 @@ class SocketFileTest {
         }
     }
 
+    @Test
+    void theRootDirectoryAsTheSocketPathIsAClearError() {
+        // "/" passes the setting's check (absolute, short) but has no parent to bind in.
+        assertThatThrownBy(() -> TestServers.start(config(Path.of("/"))))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("socket path / names no file");
+    }
+
     private static IpcConfig config(Path sock) {
         return new IpcConfig(sock, 8, Frame.MAX_FRAME_BYTES, TestServers.SELF_AND_ROOT, 1);
     }
