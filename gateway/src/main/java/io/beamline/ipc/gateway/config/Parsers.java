@@ -20,8 +20,11 @@ import java.util.regex.Pattern;
  */
 final class Parsers {
 
-    /** sun_path is 108 bytes on Linux, including the terminating NUL. */
-    static final int MAX_SOCKET_PATH_BYTES = 107;
+    /**
+     * sun_path is 108 bytes on Linux, including the terminating NUL; the JDK's Unix-domain sockets (our Java
+     * client, the CLI) take one byte less, so a 107-byte path would serve no Java client.
+     */
+    static final int MAX_SOCKET_PATH_BYTES = 106;
 
     private static final Pattern SUBJECT = Pattern.compile("[^\\s.*>]+(\\.[^\\s.*>]+)*");
     /** In order of verbosity, as the allowed text lists them. */

@@ -120,7 +120,18 @@ class ConfigLoaderTest {
         String longPath = "/tmp/" + "x".repeat(120) + ".sock";
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CGW_IPC_SOCKET_PATH", longPath), Map.of()))
                 .hasMessageContaining("ipc.socket_path").hasMessageContaining("environment CGW_IPC_SOCKET_PATH")
-                .hasMessageContaining("107 bytes");
+                .hasMessageContaining("106 bytes");
+    }
+
+    @Test
+    void aSocketPathOf106BytesIsTheLongestAccepted() {
+        String path106 = "/tmp/" + "x".repeat(96) + ".sock";
+        String path107 = "/tmp/" + "x".repeat(97) + ".sock";
+        assertThat(path106).hasSize(106);
+        assertThat(ConfigLoader.load(null, Map.of("CGW_IPC_SOCKET_PATH", path106), Map.of()).ipc().socketPath())
+                .hasToString(path106);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CGW_IPC_SOCKET_PATH", path107), Map.of()))
+                .hasMessageContaining("longer than 106 bytes");
     }
 
     @Test
