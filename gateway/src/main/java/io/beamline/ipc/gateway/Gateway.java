@@ -103,7 +103,8 @@ public final class Gateway implements AutoCloseable {
             AdminServer admin = null;
             if (config.admin().enabled()) {
                 admin = AdminServer.start(config.admin().port(), metrics.registry(),
-                        () -> Readiness.of(true, router.pool().connected(), router.pool().members().size()));
+                        () -> Readiness.of(true, router.pool().connected(), router.pool().members().size(),
+                                router.pool().lastFailure().orElse(null)));
                 LOG.info("admin endpoint on http://127.0.0.1:{} (/metrics, /health/live, /health/ready)",
                         admin.port());
             }

@@ -3,6 +3,8 @@ package io.beamline.ipc.gateway.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.beamline.ipc.process.security.Redaction;
+import io.beamline.ipc.process.security.SecretValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -21,9 +22,6 @@ public final class ConfigLoader {
 
     private record Raw(String value, String source) {
     }
-
-    /** A password inside a URL ({@code nats://user:pass@host}) is a secret too. */
-    private static final Pattern URL_PASSWORD = Pattern.compile("(\\w+://[^/:@\\s,]*:)[^@\\s,]+@");
 
     private final Map<String, Raw> raw = new LinkedHashMap<>();
 
@@ -80,7 +78,8 @@ public final class ConfigLoader {
         if (v == null || v.isEmpty()) {
             return v;
         }
-        return s.secret() ? "****" : URL_PASSWORD.matcher(v).replaceAll("$1****@");
+        // A file: reference names where the secret is, not the secret; a URL's user-info may hold one.
+        return s.secret() && !SecretValue.isFileReference(v) ? Redaction.MASK : Redaction.urls(v);
     }
 
     /** The typed value of a setting, or a {@link ConfigException} that says what is wrong. */
@@ -89,7 +88,7 @@ public final class ConfigLoader {
         try {
             return setting.parse().apply(r.value());
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid " + setting.key() + " = \"" + r.value() + "\" (from " + r.source()
+            throw new ConfigException("invalid " + setting.key() + " = \"" + shown(setting) + "\" (from " + r.source()
                     + "): " + e.getMessage() + "; allowed: " + setting.allowed());
         }
     }

@@ -20,13 +20,7 @@ public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router,
         }
         return new GatewayConfig(
                 ipc(c),
-                new NatsConfig(c.get(NATS_URLS), c.get(NATS_POOL_SIZE),
-                        Duration.ofMillis(c.get(NATS_RECONNECT_WAIT_MS)),
-                        Duration.ofMillis(c.get(NATS_RECONNECT_JITTER_MS)),
-                        new NatsConfig.NatsAuth(c.get(NATS_USER), c.get(NATS_PASSWORD), c.get(NATS_TOKEN),
-                                c.get(NATS_CREDS_FILE)),
-                        new NatsConfig.NatsTls(c.get(NATS_TLS_TRUSTSTORE), c.get(NATS_TLS_TRUSTSTORE_PASSWORD),
-                                c.get(NATS_TLS_KEYSTORE), c.get(NATS_TLS_KEYSTORE_PASSWORD))),
+                nats(c),
                 new RouterConfig(c.get(ROUTER_SUBJECT), Duration.ofMillis(timeout), Duration.ofMillis(maxTimeout),
                         c.get(ROUTER_DEFAULT_TENANT), c.get(ROUTER_TENANT_BY_UID), c.get(ROUTER_DEFAULT_POLICY),
                         c.get(ROUTER_GET_DECISION_SUBJECT), c.get(ROUTER_CANCEL_SUBJECT)),
@@ -45,6 +39,16 @@ public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router,
                         c.get(BACKPRESSURE_SUBJECT), Duration.ofMillis(c.get(BACKPRESSURE_TIMEOUT_MS)),
                         c.get(BACKPRESSURE_ACTIVE_POLLS_BEFORE_BREAKER)),
                 new AdmissionConfig(c.get(ADMISSION_MAX_IN_FLIGHT), Duration.ofMillis(c.get(ADMISSION_RETRY_AFTER_MS))));
+    }
+
+    private static NatsConfig nats(ConfigLoader c) {
+        return new NatsConfig(c.get(NATS_URLS), c.get(NATS_POOL_SIZE), Duration.ofMillis(c.get(NATS_RECONNECT_WAIT_MS)),
+                Duration.ofMillis(c.get(NATS_RECONNECT_JITTER_MS)),
+                new NatsConfig.NatsAuth(c.get(NATS_USER), c.get(NATS_PASSWORD), c.get(NATS_TOKEN), c.get(NATS_NKEY_FILE),
+                        c.get(NATS_CREDS_FILE)),
+                new NatsConfig.NatsTls(c.get(NATS_TLS_TRUSTSTORE), c.get(NATS_TLS_TRUSTSTORE_PASSWORD),
+                        c.get(NATS_TLS_KEYSTORE), c.get(NATS_TLS_KEYSTORE_PASSWORD), c.get(NATS_TLS_CA_FILE),
+                        c.get(NATS_TLS_CERT_FILE), c.get(NATS_TLS_KEY_FILE)));
     }
 
     private static IpcConfig ipc(ConfigLoader c) {

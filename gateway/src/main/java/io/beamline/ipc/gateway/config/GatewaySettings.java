@@ -70,28 +70,46 @@ public final class GatewaySettings {
     public static final Setting<Optional<String>> NATS_USER = declare("nats.user", "",
             Parsers.optionalText("a user name"), "user for user/password authentication");
 
+    // Every secret setting (its key ends in password or token) takes the secret or file:PATH (SecretValue).
     public static final Setting<Optional<String>> NATS_PASSWORD = declare("nats.password", "",
-            Parsers.optionalText("a password"), "password for user/password authentication (never printed)");
+            Parsers.secret("a password"), "password for user/password authentication (never printed)");
 
     public static final Setting<Optional<String>> NATS_TOKEN = declare("nats.token", "",
-            Parsers.optionalText("a token"), "token authentication (never printed)");
+            Parsers.secret("a token"), "token authentication (never printed)");
+
+    public static final Setting<Optional<Path>> NATS_NKEY_FILE = declare("nats.nkey_file", "",
+            Parsers.readableFile().noting("an NKey user seed, SU..."),
+            "NKey authentication: the file holding the user's seed (signs the server's nonce)");
 
     public static final Setting<Optional<Path>> NATS_CREDS_FILE = declare("nats.creds_file", "",
             Parsers.readableFile(), "NATS credentials file (JWT + NKey seed)");
 
+    public static final Setting<Optional<Path>> NATS_TLS_CA_FILE = declare("nats.tls.ca_file", "",
+            Parsers.readableFile().noting("PEM certificates"),
+            "CA certificates the NATS server's certificate must be signed by; empty = the JVM's default trust");
+
+    public static final Setting<Optional<Path>> NATS_TLS_CERT_FILE = declare("nats.tls.cert_file", "",
+            Parsers.readableFile().noting("a PEM certificate chain, with nats.tls.key_file"),
+            "client certificate for mutual TLS");
+
+    public static final Setting<Optional<Path>> NATS_TLS_KEY_FILE = declare("nats.tls.key_file", "",
+            Parsers.readableFile().noting("a PEM private key: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted"),
+            "private key of nats.tls.cert_file");
+
     public static final Setting<Optional<Path>> NATS_TLS_TRUSTSTORE = declare("nats.tls.truststore_path", "",
             Parsers.readableFile().noting("a key store"),
-            "trust store for tls:// servers; empty = the JVM's default trust");
+            "trust store for TLS servers (instead of nats.tls.ca_file); empty = the JVM's default trust");
 
     public static final Setting<Optional<String>> NATS_TLS_TRUSTSTORE_PASSWORD = declare(
-            "nats.tls.truststore_password", "", Parsers.optionalText("a password"),
+            "nats.tls.truststore_password", "", Parsers.secret("a password"),
             "trust store password (never printed)");
 
     public static final Setting<Optional<Path>> NATS_TLS_KEYSTORE = declare("nats.tls.keystore_path", "",
-            Parsers.readableFile().noting("a key store"), "client certificate and key for mutual TLS");
+            Parsers.readableFile().noting("a key store"),
+            "client certificate and key for mutual TLS (instead of nats.tls.cert_file and key_file)");
 
     public static final Setting<Optional<String>> NATS_TLS_KEYSTORE_PASSWORD = declare(
-            "nats.tls.keystore_password", "", Parsers.optionalText("a password"),
+            "nats.tls.keystore_password", "", Parsers.secret("a password"),
             "key store password (never printed)");
 
     public static final Setting<Integer> NATS_RECONNECT_WAIT_MS = declare("nats.reconnect_wait_ms", "100",

@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway.config;
 
+import io.beamline.ipc.process.security.SecretValue;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -124,6 +125,21 @@ final class Parsers {
     static ValueKind<Optional<String>> optionalText(String what) {
         return ValueKind.of(what + ", or empty",
                 text -> text == null || text.isEmpty() ? Optional.empty() : Optional.of(text));
+    }
+
+    /**
+     * A secret: the text itself, or {@code file:PATH} to read it from a file (SecretValue); empty means
+     * "not set". Not trimmed: a space may be part of a password. A failure names the file, never the secret.
+     *
+     * @param what what the secret is, for people: "a password"
+     */
+    static ValueKind<Optional<String>> secret(String what) {
+        return ValueKind.of(what + " or file:PATH (read from that file), or empty", text -> {
+            if (text == null || text.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(SecretValue.resolve(text));
+        });
     }
 
     static ValueKind<String> textOfLength(int min, int max) {

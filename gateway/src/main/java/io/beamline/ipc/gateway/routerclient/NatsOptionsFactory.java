@@ -29,18 +29,25 @@ final class NatsOptionsFactory {
                 .connectionListener(listener)
                 .errorListener(errors);
         NatsConfig.NatsAuth auth = cfg.auth();
+        // The config allows one kind at most (NatsAuth); files are read again at each (re)connect.
         if (auth.credsFile().isPresent()) {
             b.authHandler(Nats.credentials(auth.credsFile().get().toString()));
+        } else if (auth.nkeyFile().isPresent()) {
+            b.authHandler(Nats.credentials(null, auth.nkeyFile().get().toString()));
         } else if (auth.token().isPresent()) {
             b.token(auth.token().get().toCharArray());
         } else if (auth.user().isPresent()) {
             b.userInfo(auth.user().get(), auth.password().orElse(""));
         }
         NatsConfig.NatsTls tls = cfg.tls();
-        tls.truststore().ifPresent(p -> b.truststorePath(p.toString()));
-        tls.truststorePassword().ifPresent(p -> b.truststorePassword(p.toCharArray()));
-        tls.keystore().ifPresent(p -> b.keystorePath(p.toString()));
-        tls.keystorePassword().ifPresent(p -> b.keystorePassword(p.toCharArray()));
+        if (tls.usesPem()) {
+            b.sslContext(tls.pemContext());
+        } else {
+            tls.truststore().ifPresent(p -> b.truststorePath(p.toString()));
+            tls.truststorePassword().ifPresent(p -> b.truststorePassword(p.toCharArray()));
+            tls.keystore().ifPresent(p -> b.keystorePath(p.toString()));
+            tls.keystorePassword().ifPresent(p -> b.keystorePassword(p.toCharArray()));
+        }
         return b.build();
     }
 }

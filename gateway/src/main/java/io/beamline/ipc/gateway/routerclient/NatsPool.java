@@ -1,6 +1,8 @@
 package io.beamline.ipc.gateway.routerclient;
 
 import io.beamline.ipc.gateway.config.NatsConfig;
+import io.beamline.ipc.process.security.ConnectFailure;
+import io.beamline.ipc.process.security.Redaction;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
@@ -52,9 +54,13 @@ public final class NatsPool implements AutoCloseable {
         private volatile Dispatcher replies;
         private volatile Dispatcher streams;
         private final AtomicLong reconnects = new AtomicLong();
+        private final long reconnectWaitMs;
+        /** Why the last attempt to connect failed; null while connected or before any failure. */
+        private volatile String failure;
 
-        private Member(int index) {
+        private Member(int index, long reconnectWaitMs) {
             this.index = index;
+            this.reconnectWaitMs = reconnectWaitMs;
         }
 
         public int index() {
@@ -123,6 +129,26 @@ public final class NatsPool implements AutoCloseable {
         public long reconnects() {
             return reconnects.get();
         }
+
+        /** Why this member's last attempt to connect failed; empty while connected. */
+        public Optional<String> failure() {
+            return Optional.ofNullable(failure);
+        }
+
+        /**
+         * Logs a failure to connect once per cause, not once per attempt: a wrong CA or password fails every
+         * reconnect the same way, and the first line says all there is to say.
+         */
+        private void failed(String cause) {
+            String before = failure;
+            failure = cause;
+            if (!cause.equals(before)) {
+                LOG.warn("NATS connection {} cannot connect: {} (retrying every {} ms; not ready until it connects)",
+                        index, cause, reconnectWaitMs);
+            } else {
+                LOG.debug("NATS connection {} still cannot connect: {}", index, cause);
+            }
+        }
     }
 
     private final List<Member> members;
@@ -138,7 +164,7 @@ public final class NatsPool implements AutoCloseable {
     public static NatsPool start(NatsConfig cfg, Events events) {
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < cfg.poolSize(); i++) {
-            members.add(new Member(i));
+            members.add(new Member(i, cfg.reconnectWait().toMillis()));
         }
         NatsPool pool = new NatsPool(List.copyOf(members));
         for (Member m : members) {
@@ -185,6 +211,11 @@ public final class NatsPool implements AutoCloseable {
         return members.stream().mapToLong(Member::reconnects).sum();
     }
 
+    /** Why a member that is not connected failed to connect last (the first such member's), for readiness. */
+    public Optional<String> lastFailure() {
+        return members.stream().filter(m -> !m.usable()).map(m -> m.failure).filter(f -> f != null).findFirst();
+    }
+
     private void onEvent(Member m, Connection conn, ConnectionListener.Events event, Events events) {
         synchronized (m) {
             if (m.connection == null) {
@@ -203,11 +234,15 @@ public final class NatsPool implements AutoCloseable {
                 m.replies = d;
             }
         }
+        if (event == ConnectionListener.Events.CONNECTED || event == ConnectionListener.Events.RECONNECTED) {
+            m.failure = null;
+        }
         switch (event) {
-            case CONNECTED -> LOG.info("NATS connection {} connected to {}", m.index, conn.getConnectedUrl());
+            // The URL may carry a password or token (nats://user:pw@host): never log it as it is.
+            case CONNECTED -> LOG.info("NATS connection {} connected to {}", m.index, Redaction.urls(conn.getConnectedUrl()));
             case RECONNECTED -> {
                 m.reconnects.incrementAndGet();
-                LOG.info("NATS connection {} reconnected to {}", m.index, conn.getConnectedUrl());
+                LOG.info("NATS connection {} reconnected to {}", m.index, Redaction.urls(conn.getConnectedUrl()));
                 reconnectListeners.forEach(Runnable::run);
             }
             case DISCONNECTED, CLOSED -> {
@@ -251,16 +286,28 @@ public final class NatsPool implements AutoCloseable {
         }
     }
 
-    /** jnats' default listener logs every reconnect attempt at SEVERE; these are expected, so debug. */
+    /**
+     * jnats' default listener logs every reconnect attempt at SEVERE. Here a failure to connect is logged once
+     * per cause, named (TLS handshake, authorization); other exceptions stay at debug.
+     */
     private record QuietErrors(Member member) implements ErrorListener {
         @Override
         public void errorOccurred(Connection conn, String error) {
-            LOG.warn("NATS connection {}: server error {}", member.index, error);
+            String described = ConnectFailure.serverError(error);
+            if (described.startsWith("server error")) {
+                LOG.warn("NATS connection {}: {}", member.index, described);
+            } else {
+                member.failed(described);
+            }
         }
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
-            LOG.debug("NATS connection {}: {}", member.index, exp.toString());
+            if (conn == null || conn.getStatus() != Connection.Status.CONNECTED) {
+                member.failed(ConnectFailure.describe(exp));
+            } else {
+                LOG.debug("NATS connection {}: {}", member.index, Redaction.urls(exp.toString()));
+            }
         }
 
         @Override
