@@ -5,6 +5,10 @@ import io.beamline.ipc.router.decide.DecisionEngine;
 import io.beamline.ipc.router.policy.PolicyException;
 import io.beamline.ipc.router.policy.PolicyStore;
 import io.beamline.ipc.router.contract.DecideRequestParser;
+import io.beamline.ipc.process.security.ConnectFailure;
+import io.beamline.ipc.process.security.Redaction;
+import io.beamline.ipc.process.security.SecretValue;
+import io.beamline.ipc.router.service.NatsAccess;
 import io.beamline.ipc.router.service.RouterConfig;
 import io.beamline.ipc.router.service.RouterService;
 import io.beamline.ipc.router.stream.StreamSettings;
@@ -44,6 +48,35 @@ public final class RouterMain implements Callable<Integer> {
     @Option(names = "--nats", paramLabel = "URL", description = "NATS server URL (default: ${DEFAULT-VALUE})",
             defaultValue = "nats://127.0.0.1:4222")
     private String nats;
+
+    @Option(names = "--nats-user", paramLabel = "USER", description = "NATS user (with --nats-password)")
+    private String natsUser;
+
+    @Option(names = "--nats-password", paramLabel = "SECRET",
+            description = "NATS password, or file:PATH to read it from a file (never printed)")
+    private String natsPassword;
+
+    @Option(names = "--nats-token", paramLabel = "SECRET",
+            description = "NATS token, or file:PATH to read it from a file (never printed)")
+    private String natsToken;
+
+    @Option(names = "--nats-nkey-file", paramLabel = "FILE", description = "NKey user seed file (NKey authentication)")
+    private Path natsNkeyFile;
+
+    @Option(names = "--nats-creds-file", paramLabel = "FILE", description = "NATS credentials file (JWT + NKey seed)")
+    private Path natsCredsFile;
+
+    @Option(names = "--nats-tls-ca-file", paramLabel = "FILE",
+            description = "PEM CA certificates the NATS server's certificate must be signed by")
+    private Path natsTlsCaFile;
+
+    @Option(names = "--nats-tls-cert-file", paramLabel = "FILE",
+            description = "PEM client certificate for mutual TLS (with --nats-tls-key-file)")
+    private Path natsTlsCertFile;
+
+    @Option(names = "--nats-tls-key-file", paramLabel = "FILE",
+            description = "PEM private key of the client certificate: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted")
+    private Path natsTlsKeyFile;
 
     @Option(names = "--policies", paramLabel = "DIR", description = "directory of policy files")
     private Path policies;
@@ -111,7 +144,10 @@ public final class RouterMain implements Callable<Integer> {
         RouterConfig config;
         PolicyStore store;
         DecideRequestParser jsonReader = new DecideRequestParser();
+        NatsAccess access;
         try {
+            access = new NatsAccess(natsUser, secret("--nats-password", natsPassword), secret("--nats-token", natsToken),
+                    natsNkeyFile, natsCredsFile, natsTlsCaFile, natsTlsCertFile, natsTlsKeyFile);
             config = RouterConfig.defaults().withNatsUrl(nats).withPoliciesDir(policies).withServiceName(name)
                     .withQueueGroup(queueGroup).withDrainTimeout(Duration.ofMillis(drainTimeoutMs))
                     .withFaults(enableFaults, Duration.ofMillis(slowStartMs))
@@ -133,12 +169,14 @@ public final class RouterMain implements Callable<Integer> {
         }
         Connection connection;
         try {
-            connection = Nats.connect(new Options.Builder().server(config.natsUrl())
+            connection = Nats.connect(access.applyTo(new Options.Builder().server(config.natsUrl())
                     .connectionName(config.serviceName()).maxReconnects(-1)
                     .reconnectWait(Duration.ofMillis(reconnectWaitMs))
-                    .reconnectJitter(Duration.ofMillis(reconnectWaitMs / 4)).build());
+                    .reconnectJitter(Duration.ofMillis(reconnectWaitMs / 4))).build());
         } catch (IOException e) {
-            err.println("ipc-router: cannot connect to " + config.natsUrl() + ": " + e.getMessage());
+            String cause = ConnectFailure.describe(e);
+            log.error("cannot connect to {}: {}", Redaction.urls(config.natsUrl()), cause);
+            err.println("ipc-router: cannot connect to " + Redaction.urls(config.natsUrl()) + ": " + cause);
             return EXIT_START_FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -180,7 +218,7 @@ public final class RouterMain implements Callable<Integer> {
             }
         });
         out.println("ipc-router " + RouterService.VERSION + " serving " + RouterService.DECIDE_SUBJECT + " on "
-                + config.natsUrl() + " (service " + config.serviceName() + ", queue group " + config.queueGroup()
+                + Redaction.urls(config.natsUrl()) + " (service " + config.serviceName() + ", queue group " + config.queueGroup()
                 + ", " + store.size() + " policies" + (config.faultsEnabled() ? ", FAULT INJECTION ENABLED" : "")
                 + ")");
         out.flush();
@@ -191,6 +229,18 @@ public final class RouterMain implements Callable<Integer> {
         }
         log.info("stopped");
         return 0;
+    }
+
+    /** A secret option's value: the secret, or file:PATH read (SecretValue); null when not given. */
+    private static String secret(String option, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return SecretValue.resolve(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
     }
 
     private static void closeQuietly(Connection connection) {

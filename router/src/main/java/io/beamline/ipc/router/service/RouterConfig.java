@@ -1,5 +1,6 @@
 package io.beamline.ipc.router.service;
 
+import io.beamline.ipc.process.security.Redaction;
 import io.beamline.ipc.router.stream.StreamSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public record RouterConfig(String natsUrl, Path policiesDir, String serviceName,
     private static final Pattern QUEUE_GROUP = Pattern.compile("^[A-Za-z0-9_.-]{1,128}$");
 
     public RouterConfig {
-        require(natsUrl != null && natsUrl.matches("^(nats|tls|ws|wss)://\\S+$"), "nats", natsUrl,
+        require(natsUrl != null && natsUrl.matches("^(nats|tls|ws|wss)://\\S+$"), "nats", Redaction.urls(natsUrl),
                 "a URL like nats://127.0.0.1:4222");
         require(serviceName != null && SERVICE_NAME.matcher(serviceName).matches(), "name", serviceName,
                 "1..64 of A-Z a-z 0-9 _ - (NATS service name rules)");
