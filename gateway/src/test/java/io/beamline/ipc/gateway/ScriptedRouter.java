@@ -34,8 +34,12 @@ final class ScriptedRouter implements AutoCloseable {
     private final Dispatcher dispatcher;
 
     ScriptedRouter(String url) throws Exception {
-        connection = Nats.connect(new Options.Builder().server(url).maxReconnects(-1)
-                .reconnectWait(Duration.ofMillis(50)).build());
+        this(new Options.Builder().server(url));
+    }
+
+    /** With options of the test's own (credentials, TLS) besides the server. */
+    ScriptedRouter(Options.Builder options) throws Exception {
+        connection = Nats.connect(options.maxReconnects(-1).reconnectWait(Duration.ofMillis(50)).build());
         dispatcher = connection.createDispatcher();
         subscribeDecide();
         dispatcher.subscribe(GET_DECISION, m -> reply(m, getDecision.apply(m)));

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +142,11 @@ public final class NatsPool implements AutoCloseable {
          */
         private void failed(String cause) {
             String before = failure;
+            if (before != null && ConnectFailure.isNamed(before) && !ConnectFailure.isNamed(cause)) {
+                // jnats times out after a refusal: keep the named cause, which is what the operator must fix
+                LOG.debug("NATS connection {} cannot connect: {}", index, cause);
+                return;
+            }
             failure = cause;
             if (!cause.equals(before)) {
                 LOG.warn("NATS connection {} cannot connect: {} (retrying every {} ms; not ready until it connects)",
@@ -152,12 +158,16 @@ public final class NatsPool implements AutoCloseable {
     }
 
     private final List<Member> members;
+    private final NatsConfig cfg;
+    private final Events events;
     private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
     private volatile boolean closed;
 
-    private NatsPool(List<Member> members) {
+    private NatsPool(List<Member> members, NatsConfig cfg, Events events) {
         this.members = members;
+        this.cfg = cfg;
+        this.events = events;
     }
 
     /** @param events told of every reply and every drop */
@@ -166,19 +176,42 @@ public final class NatsPool implements AutoCloseable {
         for (int i = 0; i < cfg.poolSize(); i++) {
             members.add(new Member(i, cfg.reconnectWait().toMillis()));
         }
-        NatsPool pool = new NatsPool(List.copyOf(members));
+        NatsPool pool = new NatsPool(List.copyOf(members), cfg, events);
         for (Member m : members) {
-            var options = NatsOptionsFactory.build(cfg, "beamline-ipc-gateway-" + m.index,
-                    (conn, event) -> pool.onEvent(m, conn, event, events), new QuietErrors(m));
             try {
-                // reconnectOnConnect: a NATS server that is not up yet is waited for, not fatal.
-                Nats.connectAsynchronously(options, true);
+                pool.connect(m);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while starting the NATS pool", e);
             }
         }
         return pool;
+    }
+
+    private void connect(Member m) throws InterruptedException {
+        var options = NatsOptionsFactory.build(cfg, "beamline-ipc-gateway-" + m.index,
+                (conn, event) -> onEvent(m, conn, event, events), new QuietErrors(m));
+        // reconnectOnConnect: a NATS server that is not up yet is waited for, not fatal.
+        Nats.connectAsynchronously(options, true);
+    }
+
+    /**
+     * jnats closes a connection for good when a server refuses its credentials twice in a row. The gateway
+     * must outlive a credentials mix-up that is fixed on the server's side, so it starts a new one.
+     */
+    private void connectAgainLater(Member m) {
+        long waitMs = cfg.reconnectWait().toMillis();
+        LOG.debug("NATS connection {} was closed by the client library; connecting again in {} ms", m.index, waitMs);
+        CompletableFuture.runAsync(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                connect(m);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS));
     }
 
     /** A connected member, round-robin; empty when none is connected. */
@@ -217,9 +250,19 @@ public final class NatsPool implements AutoCloseable {
     }
 
     private void onEvent(Member m, Connection conn, ConnectionListener.Events event, Events events) {
+        boolean replaced = false;
         synchronized (m) {
             if (m.connection == null) {
                 m.connection = conn;
+            }
+            if (m.connection != conn) {
+                return; // a connection given up on and replaced; the member has a new one
+            }
+            if (event == ConnectionListener.Events.CLOSED && !closed) {
+                m.connection = null;
+                m.replies = null;
+                m.streams = null;
+                replaced = true;
             }
             if (closed) {
                 closeQuietly(conn);
@@ -248,6 +291,9 @@ public final class NatsPool implements AutoCloseable {
             case DISCONNECTED, CLOSED -> {
                 LOG.debug("NATS connection {}: {}", m.index, event);
                 events.onDisconnected(m);
+                if (replaced) {
+                    connectAgainLater(m);
+                }
             }
             default -> LOG.debug("NATS connection {}: {}", m.index, event);
         }

@@ -15,6 +15,11 @@ import javax.net.ssl.SSLHandshakeException;
  */
 public final class ConnectFailure {
 
+    private static final String TLS = "TLS handshake failed: ";
+    private static final String AUTHORIZATION = "authorization violation: ";
+    private static final String REQUIRES_TLS = "the server requires TLS: ";
+    private static final String UNREACHABLE = "cannot reach the server: ";
+
     private ConnectFailure() {
     }
 
@@ -23,27 +28,36 @@ public final class ConnectFailure {
         String detail = Redaction.urls(innermostMessage(failure));
         if (has(failure, CertPathBuilderException.class) || has(failure, CertPathValidatorException.class)
                 || detail.contains("unable to find valid certification path")) {
-            return "TLS handshake failed: unknown CA (the server's certificate is not signed by a trusted CA): "
+            return TLS + "unknown CA (the server's certificate is not signed by a trusted CA): "
                     + detail;
         }
         if (has(failure, CertificateException.class) && detail.toLowerCase(Locale.ROOT).contains("subject alternative")) {
-            return "TLS handshake failed: the server's certificate does not name this host: " + detail;
+            return TLS + "the server's certificate does not name this host: " + detail;
         }
         String lower = detail.toLowerCase(Locale.ROOT);
         if (has(failure, SSLHandshakeException.class) && (lower.contains("bad_certificate")
                 || lower.contains("certificate_required") || lower.contains("unknown_ca"))) {
-            return "TLS handshake failed: the server refused our client certificate: " + detail;
+            return TLS + "the server refused our client certificate: " + detail;
         }
         if (has(failure, SSLException.class)) {
-            return "TLS handshake failed: " + detail;
+            return TLS + detail;
         }
         if (lower.contains("authorization violation") || lower.contains("authentication")) {
             return serverError(detail);
         }
         if (has(failure, ConnectException.class)) {
-            return "cannot reach the server: " + detail;
+            return UNREACHABLE + detail;
         }
-        return "cannot connect: " + Redaction.urls(failure.toString());
+        return Redaction.urls(failure.toString());
+    }
+
+    /**
+     * True for a cause named by this class (a TLS handshake, a refusal by the server), false for a plain
+     * exception: a timeout or a drop that may only follow the named cause.
+     */
+    public static boolean isNamed(String described) {
+        return described.startsWith(TLS) || described.startsWith(AUTHORIZATION) || described.startsWith(REQUIRES_TLS)
+                || described.startsWith(UNREACHABLE);
     }
 
     /** A {@code -ERR} the server sent; an authorization violation says which settings to check. */
@@ -51,11 +65,11 @@ public final class ConnectFailure {
         String text = Redaction.urls(error == null ? "" : error.trim().replace("'", ""));
         String lower = text.toLowerCase(Locale.ROOT);
         if (lower.contains("authorization violation") || lower.contains("authentication")) {
-            return "authorization violation: the server refused the credentials (user/password, token, NKey or "
+            return AUTHORIZATION + "the server refused the credentials (user/password, token, NKey or "
                     + "creds file): " + text;
         }
         if (lower.contains("secure connection") || lower.contains("tls required")) {
-            return "the server requires TLS: " + text;
+            return REQUIRES_TLS + text;
         }
         return "server error: " + text;
     }
