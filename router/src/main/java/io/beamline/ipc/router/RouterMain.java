@@ -168,13 +168,14 @@ public final class RouterMain implements Callable<Integer> {
                     + "make this Router delay, drop, corrupt or fail replies on purpose. Never use in production. ***");
         }
         Connection connection;
+        NatsAccess.Failures failures = new NatsAccess.Failures();
         try {
             connection = Nats.connect(access.applyTo(new Options.Builder().server(config.natsUrl())
                     .connectionName(config.serviceName()).maxReconnects(-1)
                     .reconnectWait(Duration.ofMillis(reconnectWaitMs))
-                    .reconnectJitter(Duration.ofMillis(reconnectWaitMs / 4))).build());
+                    .reconnectJitter(Duration.ofMillis(reconnectWaitMs / 4)), failures).build());
         } catch (IOException e) {
-            String cause = ConnectFailure.describe(e);
+            String cause = failures.named().orElseGet(() -> ConnectFailure.describe(e));
             log.error("cannot connect to {}: {}", Redaction.urls(config.natsUrl()), cause);
             err.println("ipc-router: cannot connect to " + Redaction.urls(config.natsUrl()) + ": " + cause);
             return EXIT_START_FAILED;

@@ -63,8 +63,8 @@ public record NatsAccess(String user, String password, String token, Path nkeyFi
         }
     }
 
-    /** Adds the credentials and TLS context to a connection's options. */
-    public Options.Builder applyTo(Options.Builder b) {
+    /** Adds the credentials and TLS context to a connection's options, and {@code failures} as its error listener. */
+    public Options.Builder applyTo(Options.Builder b, Failures failures) {
         if (credsFile != null) {
             b.authHandler(Nats.credentials(credsFile.toString()));
         } else if (nkeyFile != null) {
@@ -77,7 +77,7 @@ public record NatsAccess(String user, String password, String token, Path nkeyFi
         if (caFile != null || certFile != null) {
             b.sslContext(PemTls.context(caFile, certFile, keyFile));
         }
-        return b.errorListener(new LoggedErrors());
+        return b.errorListener(failures);
     }
 
     @Override
@@ -87,16 +87,38 @@ public record NatsAccess(String user, String password, String token, Path nkeyFi
                 + credsFile + ", caFile=" + caFile + ", certFile=" + certFile + ", keyFile=" + keyFile + "]";
     }
 
-    /** jnats' default listener logs through java.util.logging, unredacted; these lines name the cause. */
-    private static final class LoggedErrors implements ErrorListener {
+    /**
+     * jnats' default listener logs through java.util.logging, unredacted. This one names the cause (TLS
+     * handshake, refused credentials) and keeps it: jnats' own exception at the end of a failed start only
+     * says that no server could be reached.
+     */
+    public static final class Failures implements ErrorListener {
+        private volatile String named;
+
+        /** The last cause named while connecting, if any. */
+        public java.util.Optional<String> named() {
+            return java.util.Optional.ofNullable(named);
+        }
+
         @Override
         public void errorOccurred(Connection conn, String error) {
-            LOG.warn("NATS: {}", ConnectFailure.serverError(error));
+            record(conn, ConnectFailure.serverError(error));
         }
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
-            LOG.warn("NATS: {}", ConnectFailure.describe(exp));
+            record(conn, ConnectFailure.describe(exp));
+        }
+
+        private void record(Connection conn, String cause) {
+            if (ConnectFailure.isNamed(cause)) {
+                named = cause;
+                LOG.warn("NATS: {}", cause);
+            } else if (conn == null || conn.getStatus() != Connection.Status.CONNECTED) {
+                LOG.debug("NATS: {}", cause); // a timeout or drop that follows the named cause
+            } else {
+                LOG.warn("NATS: {}", cause);
+            }
         }
     }
 }
