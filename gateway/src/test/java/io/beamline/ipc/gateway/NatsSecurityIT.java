@@ -19,6 +19,7 @@ import io.beamline.ipc.testkit.TestPki;
 import io.nats.client.NKey;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.support.JwtUtils;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -162,6 +163,42 @@ class NatsSecurityIT {
             assertRoundTrip(gateway);
         }
         assertNoLogContains(new String(NKey.fromSeed(Files.readString(seed).toCharArray()).getSeed()));
+    }
+
+    /**
+     * Operator mode with nats-server alone: an operator and an account (JWTs made here with jnats' JwtUtils,
+     * issued by the operator, preloaded into the server's memory resolver) and a user's creds file (user JWT
+     * signed by the account + the user's seed).
+     */
+    @Test
+    void aCredsFileConnectsToAServerInOperatorMode() throws Exception {
+        NKey operator = NKey.createOperator(new SecureRandom());
+        NKey account = NKey.createAccount(new SecureRandom());
+        String operatorPub = new String(operator.getPublicKey());
+        String accountPub = new String(account.getPublicKey());
+        String operatorJwt = JwtUtils.issueJWT(operator, operatorPub, "test-operator", null,
+                JwtUtils.currentTimeSeconds(), operatorPub, () -> "{\"type\":\"operator\",\"version\":2}");
+        String accountJwt = JwtUtils.issueJWT(operator, accountPub, "test-account", null,
+                JwtUtils.currentTimeSeconds(), operatorPub, () -> "{\"limits\":{\"subs\":-1,\"data\":-1,\"payload\":-1,"
+                        + "\"imports\":-1,\"exports\":-1,\"wildcards\":true,\"conn\":-1,\"leaf\":-1},"
+                        + "\"type\":\"account\",\"version\":2}");
+        Path gatewayCreds = creds("gateway.creds", account);
+        Path routerCreds = creds("router.creds", account);
+        try (NatsServerProcess nats = NatsServerProcess.startWithConfig("operator: \"" + operatorJwt + "\"\n"
+                + "resolver: MEMORY\nresolver_preload: { " + accountPub + ": \"" + accountJwt + "\" }\n");
+             Gateway gateway = gateway(nats.url(), Map.of("nats.creds_file", gatewayCreds.toString()));
+             ScriptedRouter router = new ScriptedRouter(new Options.Builder().server(nats.url())
+                     .authHandler(Nats.credentials(routerCreds.toString())))) {
+            await().atMost(WAIT).until(() -> gateway.router().pool().connected() == 1);
+            assertRoundTrip(gateway);
+        }
+    }
+
+    private Path creds(String name, NKey account) throws Exception {
+        NKey user = NKey.createUser(new SecureRandom());
+        String jwt = JwtUtils.issueUserJWT(account, new String(account.getPublicKey()), new String(user.getPublicKey()));
+        return Files.writeString(dir.resolve(name), String.format(JwtUtils.NATS_USER_JWT_FORMAT, jwt,
+                new String(user.getSeed())));
     }
 
     @Test
