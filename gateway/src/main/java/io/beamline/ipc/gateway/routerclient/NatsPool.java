@@ -131,11 +131,6 @@ public final class NatsPool implements AutoCloseable {
             return reconnects.get();
         }
 
-        /** Why this member's last attempt to connect failed; empty while connected. */
-        public Optional<String> failure() {
-            return Optional.ofNullable(failure);
-        }
-
         /**
          * Logs a failure to connect once per cause, not once per attempt: a wrong CA or password fails every
          * reconnect the same way, and the first line says all there is to say.

@@ -26,15 +26,14 @@ public final class ConnectFailure {
     /** A failure seen as an exception while connecting. */
     public static String describe(Throwable failure) {
         String detail = Redaction.urls(innermostMessage(failure));
+        String lower = detail.toLowerCase(Locale.ROOT);
         if (has(failure, CertPathBuilderException.class) || has(failure, CertPathValidatorException.class)
-                || detail.contains("unable to find valid certification path")) {
-            return TLS + "unknown CA (the server's certificate is not signed by a trusted CA): "
-                    + detail;
+                || lower.contains("unable to find valid certification path")) {
+            return TLS + "unknown CA (the server's certificate is not signed by a trusted CA): " + detail;
         }
-        if (has(failure, CertificateException.class) && detail.toLowerCase(Locale.ROOT).contains("subject alternative")) {
+        if (has(failure, CertificateException.class) && lower.contains("subject alternative")) {
             return TLS + "the server's certificate does not name this host: " + detail;
         }
-        String lower = detail.toLowerCase(Locale.ROOT);
         if (has(failure, SSLHandshakeException.class) && (lower.contains("bad_certificate")
                 || lower.contains("certificate_required") || lower.contains("unknown_ca"))) {
             return TLS + "the server refused our client certificate: " + detail;
