@@ -59,7 +59,10 @@ public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router,
                     + WRITE_BUFFER_HIGH_BYTES.key() + " = " + high + "; allowed: " + WRITE_BUFFER_LOW_BYTES.allowed());
         }
         return new IpcConfig(c.get(SOCKET_PATH), c.get(MAX_CONNECTIONS), c.get(MAX_FRAME_BYTES),
-                c.get(ALLOWED_UIDS), c.get(IO_THREADS), c.get(MAX_IN_FLIGHT_PER_CONNECTION), high, low);
+                c.get(ALLOWED_UIDS), c.get(IO_THREADS), c.get(MAX_IN_FLIGHT_PER_CONNECTION), high, low,
+                new IpcLimits(c.get(MAX_CONNECTIONS_PER_PID), c.get(MAX_CONNECTIONS_PER_UID),
+                        Duration.ofMillis(c.get(FRAME_TIMEOUT_MS)), Duration.ofMillis(c.get(IDLE_TIMEOUT_MS)),
+                        c.get(MAX_BUFFERED_BYTES)));
     }
 
     private static RateLimitConfig rateLimit(ConfigLoader c) {

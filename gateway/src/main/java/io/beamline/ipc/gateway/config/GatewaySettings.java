@@ -59,6 +59,33 @@ public final class GatewaySettings {
             "262144", Parsers.intIn(1024, 64 * 1024 * 1024).noting("below ipc.write_buffer_high_bytes"),
             "a stopped slow reader is read again once its queued answers drain below this");
 
+    // An editor runs several plugins, each with a few connections; a runaway process must not take every slot.
+    public static final Setting<Integer> MAX_CONNECTIONS_PER_PID = declare("ipc.max_connections_per_pid",
+            Integer.toString(IpcLimits.DEFAULT_MAX_CONNECTIONS_PER_PID), Parsers.intIn(1, 65_536),
+            "connections one client process (peer pid) may hold at once; one more gets OVERLOADED "
+                    + "connection_limit_pid, then close");
+
+    // 64 below ipc.max_connections: one user's runaway processes leave root and the other allowed uids room.
+    public static final Setting<Integer> MAX_CONNECTIONS_PER_UID = declare("ipc.max_connections_per_uid",
+            Integer.toString(IpcLimits.DEFAULT_MAX_CONNECTIONS_PER_UID), Parsers.intIn(1, 65_536),
+            "connections one peer uid may hold at once, over all its processes; one more gets OVERLOADED "
+                    + "connection_limit_uid, then close");
+
+    public static final Setting<Integer> FRAME_TIMEOUT_MS = declare("ipc.frame_timeout_ms",
+            Integer.toString(IpcLimits.DEFAULT_FRAME_TIMEOUT_MS), Parsers.intIn(100, 600_000),
+            "a frame whose first byte arrived must be complete within this; else TIMEOUT frame_timeout, then close");
+
+    // Off by default: an editor keeps one connection open all day, and an idle connection costs little.
+    public static final Setting<Integer> IDLE_TIMEOUT_MS = declare("ipc.idle_timeout_ms",
+            Integer.toString(IpcLimits.DEFAULT_IDLE_TIMEOUT_MS), Parsers.zeroOr(Parsers.intIn(1000, 86_400_000)),
+            "a connection with nothing in flight and nothing read or written for this long is closed "
+                    + "(CONNECTION_CLOSED idle_timeout); 0 = never");
+
+    public static final Setting<Integer> MAX_BUFFERED_BYTES = declare("ipc.max_buffered_bytes",
+            Integer.toString(IpcLimits.DEFAULT_MAX_BUFFERED_BYTES), Parsers.intIn(1024 * 1024, 1024 * 1024 * 1024),
+            "bytes of partial frames and queued answers over all connections; past it the connections holding "
+                    + "such bytes are not read until the total drains to three quarters of it");
+
     public static final Setting<List<URI>> NATS_URLS = declare("nats.url", "nats://127.0.0.1:4222",
             Parsers.natsUrls(), "NATS servers (one URL, or a cluster's seed list)", "CGW_IPC_NATS_URL");
 
