@@ -6,6 +6,7 @@ import io.beamline.ipc.protocol.ErrorResponse;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,8 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
+    // A connect storm must not flood the log.
+    private final ThrottledWarning warning = new ThrottledWarning(LOG, Duration.ofSeconds(10));
 
     ConnectionLimiter(int max) {
         this.max = max;
@@ -31,7 +34,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
-            LOG.warn("connection refused: limit of {} connections reached (ipc.max_connections)", max);
+            warning.warn("connection refused: limit of {} connections reached (ipc.max_connections)", max);
             Rejection.rejectAndClose(ctx, ErrorResponse.of(ErrorBody.of(ErrorCode.OVERLOADED, "connection_limit",
                     "connection limit of " + max + " reached; retry later")));
             return;

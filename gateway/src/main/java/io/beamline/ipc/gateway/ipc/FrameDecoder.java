@@ -1,24 +1,40 @@
 package io.beamline.ipc.gateway.ipc;
 
+import io.beamline.ipc.protocol.ErrorBody;
+import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Frame;
 import io.beamline.ipc.protocol.FrameCodec;
 import io.beamline.ipc.protocol.FrameException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * Bytes → {@link Frame}s. A bad header cannot be skipped (the length is untrusted), so it yields one
  * {@link DecodeFailure} and everything after it on this connection is discarded.
+ *
+ * <p>A frame begun must be complete within {@code ipc.frame_timeout_ms} (v1 and v2 alike: the clock starts with
+ * the first byte of a frame that one read did not bring whole); else it yields a {@link DecodeFailure}
+ * {@code frame_timeout} and the connection closes. The clock is one task on the event loop's scheduler, armed
+ * only while a frame is partial. The bytes of a partial frame are this connection's share of the memory budget
+ * ({@link ReadGate#partialFrame}).
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
     private final int maxFrameBytes;
+    private final long frameTimeoutNanos;
+    private final ReadGate gate;
     private boolean failed;
+    private ScheduledFuture<?> frameClock;
 
-    FrameDecoder(int maxFrameBytes) {
+    FrameDecoder(int maxFrameBytes, Duration frameTimeout, ReadGate gate) {
         this.maxFrameBytes = maxFrameBytes;
+        this.frameTimeoutNanos = frameTimeout.toNanos();
+        this.gate = gate;
     }
 
     @Override
@@ -38,7 +54,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
         } catch (FrameException e) {
             failed = true;
             in.skipBytes(in.readableBytes());
-            out.add(new DecodeFailure(e));
+            out.add(DecodeFailure.of(e));
             return;
         }
         if (in.readableBytes() < length) {
@@ -50,5 +66,76 @@ final class FrameDecoder extends ByteToMessageDecoder {
         byte[] payload = new byte[(int) length - header];
         in.skipBytes(header).readBytes(payload);
         out.add(new Frame(version, type, requestId, payload));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        super.channelRead(ctx, msg);
+        partialFrameChanged(ctx);
+    }
+
+    /**
+     * Unlike the base class, no extra read is asked for when a read brought no whole frame and autoRead is off:
+     * autoRead is off only when the {@link ReadGate} wants this connection not read (and with that extra read a
+     * connection sending one large frame would be read on regardless).
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        discardSomeReadBytes();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        super.channelInactive(ctx);
+        stopClock();
+        gate.closed();
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        stopClock();
+        gate.closed();
+    }
+
+    private void partialFrameChanged(ChannelHandlerContext ctx) {
+        int partial = internalBuffer().readableBytes();
+        gate.partialFrame(partial);
+        if (partial == 0) {
+            stopClock();
+        } else if (frameClock == null && !failed) {
+            startClock(ctx);
+        }
+    }
+
+    private void startClock(ChannelHandlerContext ctx) {
+        frameClock = ctx.executor().schedule(() -> frameTimedOut(ctx), frameTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void stopClock() {
+        if (frameClock != null) {
+            frameClock.cancel(false);
+            frameClock = null;
+        }
+    }
+
+    private void frameTimedOut(ChannelHandlerContext ctx) {
+        frameClock = null;
+        if (failed || !ctx.channel().isActive() || internalBuffer().readableBytes() == 0) {
+            return;
+        }
+        if (!ctx.channel().config().isAutoRead()) {
+            // The gateway itself is not reading this connection (backpressure): the client cannot finish; wait on.
+            startClock(ctx);
+            return;
+        }
+        failed = true;
+        int partial = internalBuffer().readableBytes();
+        internalBuffer().skipBytes(partial);
+        gate.partialFrame(0);
+        ctx.fireChannelRead(new DecodeFailure(ErrorBody.of(ErrorCode.TIMEOUT, "frame_timeout",
+                "a frame was not complete within " + frameTimeoutNanos / 1_000_000 + " ms (ipc.frame_timeout_ms; "
+                        + partial + " bytes of it arrived); closing the connection")));
+        ctx.fireChannelReadComplete();
     }
 }

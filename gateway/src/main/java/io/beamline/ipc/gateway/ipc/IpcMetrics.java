@@ -15,5 +15,11 @@ public record IpcMetrics(IpcServer ipc) implements MeterBinder {
                 .description("requests read from clients and not answered yet").register(registry);
         Gauge.builder("ipc.outbound.queued_bytes", ipc, IpcServer::queuedOutboundBytes)
                 .description("answers queued for clients that have not read them yet, in bytes").register(registry);
+        Gauge.builder("ipc.buffered.bytes", ipc, IpcServer::bufferedBytes)
+                .description("bytes held for all connections (partial frames and queued answers), "
+                        + "against ipc.max_buffered_bytes").register(registry);
+        Gauge.builder("ipc.buffered.exhausted", ipc, s -> s.bufferBudgetExhausted() ? 1 : 0)
+                .description("1 while ipc.max_buffered_bytes is reached and connections holding bytes are not read")
+                .register(registry);
     }
 }

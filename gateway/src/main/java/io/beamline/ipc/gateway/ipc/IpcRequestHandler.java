@@ -2,8 +2,6 @@ package io.beamline.ipc.gateway.ipc;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.beamline.ipc.gateway.config.IpcConfig;
-import io.beamline.ipc.gateway.config.StreamsConfig;
 import io.beamline.ipc.gateway.task.TaskAnswer;
 import io.beamline.ipc.gateway.task.TaskStream;
 import io.beamline.ipc.gateway.task.Caller;
@@ -15,6 +13,7 @@ import io.beamline.ipc.protocol.Json;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -36,26 +35,21 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter implements Re
 
     private final RequestDispatcher dispatcher;
     private final AtomicInteger unanswered;
-    private final int maxInFlight;
     private final int maxStreamBuffered;
+    private final ReadGate readGate;
     private ResponseSequencer sequencer;
     private MultiplexedRequests multiplexed;
-    private ReadGate readGate;
     private Caller caller = Caller.UNKNOWN;
 
-    IpcRequestHandler(RequestDispatcher dispatcher, AtomicInteger unanswered) {
-        this(dispatcher, unanswered, IpcConfig.DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
-                StreamsConfig.DEFAULTS.maxBufferedBytes());
-    }
-
     /**
-     * @param maxInFlight       unanswered requests beyond which this connection is not read until they drain
+     * @param readGate          decides whether this connection is read; this handler tells it what it has unanswered
      * @param maxStreamBuffered stream bytes waiting for this client beyond which the stream overflows
      */
-    IpcRequestHandler(RequestDispatcher dispatcher, AtomicInteger unanswered, int maxInFlight, int maxStreamBuffered) {
+    IpcRequestHandler(RequestDispatcher dispatcher, AtomicInteger unanswered, ReadGate readGate,
+                      int maxStreamBuffered) {
         this.dispatcher = dispatcher;
         this.unanswered = unanswered;
-        this.maxInFlight = maxInFlight;
+        this.readGate = readGate;
         this.maxStreamBuffered = maxStreamBuffered;
     }
 
@@ -63,7 +57,6 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter implements Re
     public void handlerAdded(ChannelHandlerContext ctx) {
         sequencer = new ResponseSequencer(ctx.channel(), unanswered);
         multiplexed = new MultiplexedRequests(ctx.channel(), unanswered);
-        readGate = new ReadGate(ctx.channel(), maxInFlight);
     }
 
     @Override
@@ -71,9 +64,8 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter implements Re
         if (msg instanceof DecodeFailure failure) {
             // The stream cannot be re-synchronised: answer after the earlier requests, then close.
             readGate.closeForGood();
-            LOG.debug("closing {} after bad frame header: {}", ctx.channel(), failure.cause().getMessage());
-            sequencer.complete(sequencer.reserve(),
-                    ErrorResponse.of(failure.cause().code(), failure.cause().getMessage()).toFrame(), true);
+            LOG.debug("closing {} after a bad frame: {}", ctx.channel(), failure.error().message());
+            sequencer.complete(sequencer.reserve(), ErrorResponse.of(failure.error()).toFrame(), true);
             return;
         }
         Frame request = (Frame) msg;
@@ -206,6 +198,27 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter implements Re
             readGate.update(pending());
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Idle ({@code ipc.idle_timeout_ms} without a byte read or written): closed, with the reason in an error frame
+     * first, unless a request is in flight or a stream open here (both count in {@link #pending()}); then it is
+     * asked again one idle period later.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (!(evt instanceof IdleStateEvent)) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        if (pending() > 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        LOG.debug("closing idle connection {} ({})", ctx.channel(), caller);
+        readGate.closeForGood();
+        ctx.writeAndFlush(ErrorResponse.of(ErrorBody.of(ErrorCode.CONNECTION_CLOSED, "idle_timeout",
+                "nothing sent or received for the idle timeout (ipc.idle_timeout_ms); closing the connection"))
+                .toFrame()).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

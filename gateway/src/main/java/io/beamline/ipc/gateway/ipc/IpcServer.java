@@ -1,6 +1,7 @@
 package io.beamline.ipc.gateway.ipc;
 
 import io.beamline.ipc.gateway.config.IpcConfig;
+import io.beamline.ipc.gateway.config.IpcLimits;
 import io.beamline.ipc.gateway.config.StreamsConfig;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,7 @@ import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -34,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Unix-socket listener. The whole per-connection pipeline is wired here, in order:
- * flush consolidation → frame encoder → peer-credential guard → connection limit → frame decoder →
- * request handler.
+ * queued-answer count → flush consolidation → frame encoder → peer-credential guard → per-peer caps →
+ * connection limit → idle timeout (when on) → frame decoder → request handler. One {@link ReadGate} per
+ * connection decides its reading; one {@link MemoryBudget} is shared by all.
  */
 public final class IpcServer implements AutoCloseable {
 
@@ -48,9 +51,11 @@ public final class IpcServer implements AutoCloseable {
     private final Channel serverChannel;
     private final AtomicInteger unanswered;
     private final ChannelGroup connections;
+    private final MemoryBudget budget;
 
     private IpcServer(IpcConfig config, EventLoopGroup group, SocketFile socketFile, ConnectionLimiter limiter,
-                      Channel serverChannel, AtomicInteger unanswered, ChannelGroup connections) {
+                      Channel serverChannel, AtomicInteger unanswered, ChannelGroup connections,
+                      MemoryBudget budget) {
         this.config = config;
         this.group = group;
         this.socketFile = socketFile;
@@ -58,6 +63,7 @@ public final class IpcServer implements AutoCloseable {
         this.serverChannel = serverChannel;
         this.unanswered = unanswered;
         this.connections = connections;
+        this.budget = budget;
     }
 
     /**
@@ -89,7 +95,11 @@ public final class IpcServer implements AutoCloseable {
         RequestDispatcher dispatcher = new RequestDispatcher(tasks,
                 GatewayCapabilities.describe(config.maxFrameBytes()), meters);
         PeerCredentialsGuard guard = new PeerCredentialsGuard(config.allowedUids(), selfUid);
+        IpcLimits limits = config.limits();
+        PeerConnectionCaps peerCaps = new PeerConnectionCaps(limits.maxConnectionsPerPid(),
+                limits.maxConnectionsPerUid());
         ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections());
+        MemoryBudget budget = new MemoryBudget(limits.maxBufferedBytes(), limits.resumeBufferedBytes());
         AtomicInteger unanswered = new AtomicInteger();
         ChannelGroup connections = new DefaultChannelGroup("ipc-connections", GlobalEventExecutor.INSTANCE);
 
@@ -108,20 +118,30 @@ public final class IpcServer implements AutoCloseable {
                         protected void initChannel(DomainSocketChannel ch) {
                             connections.add(ch); // removed by the group when the channel closes
                             ChannelPipeline p = ch.pipeline();
+                            ReadGate gate = new ReadGate(ch, config.maxInFlightPerConnection(), budget);
+                            ch.attr(ReadGate.KEY).set(gate);
+                            p.addLast("queued", new QueuedAnswers(gate));
                             p.addLast("flush", new FlushConsolidationHandler(256, true));
                             p.addLast("encoder", FrameEncoder.INSTANCE);
                             p.addLast("peer", guard);
+                            p.addLast("peer-caps", peerCaps); // before the total: a runaway pid takes no slot of it
                             p.addLast("limit", limiter);
-                            p.addLast("decoder", new FrameDecoder(config.maxFrameBytes()));
-                            p.addLast("requests", new IpcRequestHandler(dispatcher, unanswered,
-                                    config.maxInFlightPerConnection(), streams.maxBufferedBytes()));
+                            if (limits.idleTimeoutEnabled()) {
+                                p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(),
+                                        TimeUnit.MILLISECONDS));
+                            }
+                            p.addLast("decoder", new FrameDecoder(config.maxFrameBytes(), limits.frameTimeout(), gate));
+                            p.addLast("requests", new IpcRequestHandler(dispatcher, unanswered, gate,
+                                    streams.maxBufferedBytes()));
                         }
                     });
             Channel server = b.bind(new DomainSocketAddress(socketFile.bindPath().toFile())).sync().channel();
             socketFile.publish();
-            LOG.info("listening on {} (max {} connections, max frame {} bytes, allowed uids {})",
-                    config.socketPath(), config.maxConnections(), config.maxFrameBytes(), config.allowedUids());
-            return new IpcServer(config, group, socketFile, limiter, server, unanswered, connections);
+            LOG.info("listening on {} (max {} connections, {} per pid, {} per uid, max frame {} bytes, "
+                            + "allowed uids {})", config.socketPath(), config.maxConnections(),
+                    limits.maxConnectionsPerPid(), limits.maxConnectionsPerUid(), config.maxFrameBytes(),
+                    config.allowedUids());
+            return new IpcServer(config, group, socketFile, limiter, server, unanswered, connections, budget);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             socketFile.close();
@@ -145,6 +165,16 @@ public final class IpcServer implements AutoCloseable {
             total += buffer == null ? 0 : buffer.totalPendingWriteBytes();
         }
         return total;
+    }
+
+    /** Bytes held for all connections: partial frames being accumulated and answers queued for writing. */
+    public long bufferedBytes() {
+        return budget.total();
+    }
+
+    /** Whether {@code ipc.max_buffered_bytes} is reached, so that connections holding bytes are not read. */
+    public boolean bufferBudgetExhausted() {
+        return budget.exhausted();
     }
 
     /** Requests read from clients and not answered yet, over all connections. */

@@ -10,9 +10,18 @@ final class Rejection {
     private Rejection() {
     }
 
-    /** Call from channelActive, before the first read, so nothing the peer sent is processed. */
+    /**
+     * Call from channelActive, before the first read, so nothing the peer sent is processed. Through the
+     * connection's {@link ReadGate} when it has one, so that nothing (the error frame's own accounting) turns
+     * reading back on.
+     */
     static void rejectAndClose(ChannelHandlerContext ctx, ErrorResponse why) {
-        ctx.channel().config().setAutoRead(false);
+        ReadGate gate = ctx.channel().attr(ReadGate.KEY).get();
+        if (gate != null) {
+            gate.closeForGood();
+        } else {
+            ctx.channel().config().setAutoRead(false);
+        }
         ctx.writeAndFlush(why.toFrame()).addListener(ChannelFutureListener.CLOSE);
     }
 }
