@@ -2,6 +2,7 @@ package io.beamline.ipc.gateway.ipc;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
@@ -14,16 +15,23 @@ final class ThrottledWarning {
     private final long intervalNanos;
     private final AtomicLong nextAt;
     private final AtomicLong suppressed = new AtomicLong();
+    private final LongSupplier nanoTime;
 
     ThrottledWarning(Logger log, Duration interval) {
+        this(log, interval, System::nanoTime);
+    }
+
+    /** With a clock of its own, for tests. */
+    ThrottledWarning(Logger log, Duration interval, LongSupplier nanoTime) {
         this.log = log;
         this.intervalNanos = interval.toNanos();
-        this.nextAt = new AtomicLong(System.nanoTime());
+        this.nanoTime = nanoTime;
+        this.nextAt = new AtomicLong(nanoTime.getAsLong());
     }
 
     /** Logs {@code message} (an SLF4J pattern) unless a line was logged less than an interval ago. */
     void warn(String message, Object... args) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         long next = nextAt.get();
         if (now - next < 0 || !nextAt.compareAndSet(next, now + intervalNanos)) {
             suppressed.incrementAndGet();
