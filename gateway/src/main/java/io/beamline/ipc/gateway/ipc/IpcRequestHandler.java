@@ -214,7 +214,8 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter implements Re
         if (pending() > 0 || !ctx.channel().isActive()) {
             return;
         }
-        LOG.debug("closing idle connection {} ({})", ctx.channel(), caller);
+        LOG.debug("closing idle connection {} ({})", ctx.channel(),
+                ctx.channel().attr(PeerCredentialsGuard.CALLER).get());
         readGate.closeForGood();
         ctx.writeAndFlush(ErrorResponse.of(ErrorBody.of(ErrorCode.CONNECTION_CLOSED, "idle_timeout",
                 "nothing sent or received for the idle timeout (ipc.idle_timeout_ms); closing the connection"))
