@@ -3,7 +3,6 @@ package io.beamline.ipc.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,12 +19,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The one JSON configuration of the protocol: snake_case names, no nulls written, strict reading
- * (duplicate keys, trailing tokens and invalid UTF-8 are errors), bounded nesting.
+ * (duplicate keys, trailing tokens and invalid UTF-8 are errors), bounded nesting, string, number and name
+ * lengths ({@link JsonLimits}: one set of limits for every reader of this mapper).
  */
 public final class Json {
 
     /** Deep enough for any real payload, shallow enough that a hostile one costs nothing. */
-    public static final int MAX_NESTING_DEPTH = 64;
+    public static final int MAX_NESTING_DEPTH = JsonLimits.MAX_NESTING_DEPTH;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -37,8 +37,7 @@ public final class Json {
             .build();
 
     static {
-        MAPPER.getFactory().setStreamReadConstraints(
-                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+        MAPPER.getFactory().setStreamReadConstraints(JsonLimits.INSTANCE);
     }
 
     private Json() {
@@ -61,7 +60,7 @@ public final class Json {
         try {
             node = MAPPER.readTree(payload, 0, length);
         } catch (JsonProcessingException e) {
-            throw invalid("payload is not valid JSON: " + e.getOriginalMessage());
+            throw invalid(e);
         } catch (IOException e) {
             throw invalid("payload cannot be read: " + e.getMessage()); // not reached for a byte[] source
         }
@@ -111,7 +110,8 @@ public final class Json {
         try {
             return MAPPER.readValue(json, type);
         } catch (IOException e) {
-            throw invalid("cannot read " + type.getSimpleName() + ": " + e.getMessage());
+            ProtocolException limit = overLimit(e);
+            throw limit != null ? limit : invalid("cannot read " + type.getSimpleName() + ": " + e.getMessage());
         }
     }
 
@@ -139,5 +139,22 @@ public final class Json {
 
     static ProtocolException invalid(String message) {
         return new ProtocolException(ErrorCode.INVALID_PAYLOAD, message);
+    }
+
+    /** What a parser's failure is answered with: a JSON limit's own reason, else invalid JSON. */
+    static ProtocolException invalid(JsonProcessingException e) {
+        ProtocolException limit = overLimit(e);
+        return limit != null ? limit : invalid("payload is not valid JSON: " + e.getOriginalMessage());
+    }
+
+    /** The exceeded limit behind {@code e} (databind may wrap it), or null. */
+    private static ProtocolException overLimit(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonLimits.Exceeded exceeded) {
+                return new ProtocolException(ErrorCode.INVALID_PAYLOAD, exceeded.reason(),
+                        "payload exceeds a JSON limit: " + exceeded.getOriginalMessage());
+            }
+        }
+        return null;
     }
 }

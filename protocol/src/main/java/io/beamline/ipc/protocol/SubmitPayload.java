@@ -81,12 +81,15 @@ public final class SubmitPayload {
                 throw new IllegalStateException("a payload that is no object was parsed as one");
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
+                if (fields.size() == JsonLimits.MAX_MEMBERS) {
+                    throw JsonLimits.tooManyMembers();
+                }
                 String name = p.currentName();
                 JsonToken token = p.nextToken();
                 int start = (int) p.currentTokenLocation().getByteOffset();
                 Object value = switch (token) {
                     case START_OBJECT, START_ARRAY -> {
-                        p.skipChildren(); // tokenised all the same: syntax, duplicate keys and depth are checked
+                        skip(p); // tokenised all the same: syntax, duplicate keys, depth and limits are checked
                         yield null;
                     }
                     case VALUE_STRING -> p.getText();
@@ -103,11 +106,37 @@ public final class SubmitPayload {
                 throw Json.invalid("payload is not valid JSON: trailing token (" + trailing + ") after the object");
             }
         } catch (JsonProcessingException e) {
-            throw Json.invalid("payload is not valid JSON: " + e.getOriginalMessage());
+            throw Json.invalid(e);
         } catch (IOException e) {
             throw Json.invalid("payload cannot be read: " + e.getMessage()); // not reached for a byte[] source
         }
         return new SubmitPayload(payload, List.copyOf(fields));
+    }
+
+    /**
+     * Skips the object or array the parser is at, as {@link JsonParser#skipChildren()} does, counting the
+     * members of each object in it (Jackson has no such limit). Recursion is bounded by the nesting limit,
+     * which the parser checks before each level opens. Strings are skipped without being decoded.
+     */
+    private static void skip(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.START_OBJECT) {
+            int members = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                if (++members > JsonLimits.MAX_MEMBERS) {
+                    throw JsonLimits.tooManyMembers();
+                }
+                if (p.nextToken().isStructStart()) {
+                    skip(p);
+                }
+            }
+        } else {
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+                if (t.isStructStart()) {
+                    skip(p);
+                }
+            }
+        }
     }
 
     /** The member named {@code name}, or null when there is none (as Jackson's {@code get}). */

@@ -75,7 +75,7 @@ final class RequestDispatcher {
                     throw new ProtocolException(ErrorCode.NOT_IMPLEMENTED, type.name() + " is not served yet");
             }
         } catch (ProtocolException e) { // the frame's own bad input, answered as such
-            return answered(request, e.code(), ErrorResponse.of(e.code(), e.getMessage()).toFrame());
+            return answered(request, e.code(), ErrorResponse.of(e.toErrorBody()).toFrame());
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Reply.of(internal(request, e)));
         }

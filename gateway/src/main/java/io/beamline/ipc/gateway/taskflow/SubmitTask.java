@@ -53,7 +53,7 @@ final class SubmitTask {
         try {
             call = mapper.map(payload, config.tenantFor(caller.uid()));
         } catch (ProtocolException e) { // bad input, named by the mapper
-            return done(TaskAnswer.error(null, null, ErrorBody.of(e.code(), e.getMessage())));
+            return done(TaskAnswer.error(null, null, e.toErrorBody()));
         }
         Admission admission = gates.admit(call.tenantId(), caller);
         if (admission.refusal().isPresent()) {

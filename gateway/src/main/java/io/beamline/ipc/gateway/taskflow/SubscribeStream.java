@@ -35,7 +35,7 @@ final class SubscribeStream {
             taskId = TaskRef.from(payload).taskId();
             fromSeq = fromSeq(payload);
         } catch (ProtocolException e) {
-            return TaskAnswer.error(null, null, ErrorBody.of(e.code(), e.getMessage()));
+            return TaskAnswer.error(null, null, e.toErrorBody());
         }
         var entry = streams.find(taskId).filter(e -> e.uid() == caller.uid()); // another uid's: not found
         if (entry.isEmpty()) {
