@@ -2,13 +2,30 @@ package io.beamline.ipc.protocol;
 
 import java.util.List;
 
-/** Payload of the CAPABILITIES answer: what this gateway speaks and serves. */
+/**
+ * Payload of the CAPABILITIES answer: what this gateway speaks and serves.
+ *
+ * @param natsMaxPayload the largest DecideRequest (headers and body, bytes) the NATS server takes, as it
+ *                       announced; null (absent) while the gateway is connected to none
+ */
 public record Capabilities(List<Integer> protocolVersions,
                            List<MessageTypeInfo> messageTypes,
                            int maxFrameBytes,
                            List<String> features,
                            List<ErrorCodeInfo> errorCodes,
-                           String gatewayVersion) {
+                           String gatewayVersion,
+                           Long natsMaxPayload) {
+
+    /** Without a NATS limit (none known). */
+    public Capabilities(List<Integer> protocolVersions, List<MessageTypeInfo> messageTypes, int maxFrameBytes,
+                        List<String> features, List<ErrorCodeInfo> errorCodes, String gatewayVersion) {
+        this(protocolVersions, messageTypes, maxFrameBytes, features, errorCodes, gatewayVersion, null);
+    }
+
+    public Capabilities withNatsMaxPayload(Long maxPayload) {
+        return new Capabilities(protocolVersions, messageTypes, maxFrameBytes, features, errorCodes, gatewayVersion,
+                maxPayload);
+    }
 
     /** {@code served} tells whether this gateway answers the type with more than NOT_IMPLEMENTED. */
     public record MessageTypeInfo(int code, String name, String direction, boolean served) {

@@ -5,16 +5,45 @@ import io.beamline.ipc.protocol.Capabilities.ErrorCodeInfo;
 import io.beamline.ipc.protocol.Capabilities.MessageTypeInfo;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Frame;
+import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.protocol.MessageType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
-/** What this gateway tells clients about itself in answer to CAPABILITIES. */
+/**
+ * What this gateway tells clients about itself in answer to CAPABILITIES: fixed at start, except
+ * {@code nats_max_payload}, which the NATS server announces on connect (and may change on a reconnect).
+ */
 final class GatewayCapabilities {
 
-    private GatewayCapabilities() {
+    /** One encoded answer and the NATS limit it states (-1: none). */
+    private record Encoded(long natsMaxPayload, Frame frame) {
+    }
+
+    private final Capabilities described;
+    private volatile Encoded last;
+
+    GatewayCapabilities(int maxFrameBytes) {
+        described = describe(maxFrameBytes);
+        last = new Encoded(-1, encode(described));
+    }
+
+    /** The answer, stating {@code natsMaxPayload} when known; encoded again only when that changes. */
+    Frame answer(OptionalLong natsMaxPayload) {
+        long max = natsMaxPayload.orElse(-1);
+        Encoded e = last;
+        if (e.natsMaxPayload() != max) {
+            e = new Encoded(max, encode(described.withNatsMaxPayload(max < 0 ? null : max)));
+            last = e;
+        }
+        return e.frame();
+    }
+
+    private static Frame encode(Capabilities capabilities) {
+        return Frame.of(MessageType.RESPONSE_OK, Json.write(capabilities));
     }
 
     static Capabilities describe(int maxFrameBytes) {

@@ -93,7 +93,7 @@ public final class IpcServer implements AutoCloseable {
         }
         int selfUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         RequestDispatcher dispatcher = new RequestDispatcher(tasks,
-                GatewayCapabilities.describe(config.maxFrameBytes()), meters);
+                new GatewayCapabilities(config.maxFrameBytes()), meters);
         PeerCredentialsGuard guard = new PeerCredentialsGuard(config.allowedUids(), selfUid);
         IpcLimits limits = config.limits();
         PeerConnectionCaps peerCaps = new PeerConnectionCaps(limits.maxConnectionsPerPid(),

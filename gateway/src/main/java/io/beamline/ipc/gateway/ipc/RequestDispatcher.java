@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.gateway.task.TaskAnswer;
 import io.beamline.ipc.gateway.task.TaskIds;
 import io.beamline.ipc.gateway.task.TaskService;
-import io.beamline.ipc.protocol.Capabilities;
 import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.ErrorResponse;
 import io.beamline.ipc.protocol.Frame;
@@ -31,14 +30,14 @@ final class RequestDispatcher {
     private static final int TYPES = MessageType.values().length;
 
     private final TaskService tasks;
-    private final Frame capabilities;
+    private final GatewayCapabilities capabilities;
     private final MeterRegistry meters;
     /** [type, or TYPES for an unknown one][outcome] */
     private final Counter[][] answers = new Counter[TYPES + 1][ErrorCode.values().length];
 
-    RequestDispatcher(TaskService tasks, Capabilities capabilities, MeterRegistry meters) {
+    RequestDispatcher(TaskService tasks, GatewayCapabilities capabilities, MeterRegistry meters) {
         this.tasks = tasks;
-        this.capabilities = Frame.of(MessageType.RESPONSE_OK, Json.write(capabilities));
+        this.capabilities = capabilities;
         this.meters = meters;
     }
 
@@ -58,7 +57,7 @@ final class RequestDispatcher {
                 case PING:
                     return answered(request, ErrorCode.OK, Frame.of(MessageType.PONG));
                 case CAPABILITIES:
-                    return answered(request, ErrorCode.OK, capabilities);
+                    return answered(request, ErrorCode.OK, capabilities.answer(tasks.natsMaxPayload()));
                 case TASK_SUBMIT:
                     work = tasks.submit(submit(request, connection), connection.caller());
                     break;

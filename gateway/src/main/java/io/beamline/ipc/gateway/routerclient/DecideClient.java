@@ -2,6 +2,10 @@ package io.beamline.ipc.gateway.routerclient;
 
 import io.beamline.ipc.gateway.config.RouterConfig;
 import io.beamline.ipc.gateway.task.TaskOutcome;
+import io.beamline.ipc.protocol.ErrorBody;
+import io.beamline.ipc.protocol.ErrorCode;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -15,12 +19,34 @@ public final class DecideClient {
     /** The Router's stream subjects (reference Router, router/README.md "Streaming"). */
     static final String STREAM_SUBJECT_PREFIX = "beamline.router.v1.stream";
 
+    /** The reason of a submit too large for NATS; code 4 with status 413 (docs/PROTOCOL.md). */
+    public static final String EXCEEDS_NATS_MAX_PAYLOAD = "exceeds_nats_max_payload";
+    private static final int EXCEEDS_STATUS = 413;
+
     private final RouterClient router;
     private final RouterConfig config;
 
     public DecideClient(RouterClient router, RouterConfig config) {
         this.router = router;
         this.config = config;
+    }
+
+    /**
+     * Refuses a call whose DecideRequest NATS would not take: larger (headers and body) than the max_payload the
+     * NATS server announced. Checked before the submit is admitted or registered, so nothing is published and
+     * its task id stays free; empty while no server is connected (then the send itself says why).
+     */
+    public Optional<ErrorBody> tooLargeForNats(DecideCall call) {
+        OptionalLong max = router.natsMaxPayload();
+        if (max.isEmpty()) {
+            return Optional.empty();
+        }
+        long size = RouterClient.wireSize(call.headers(), call.body());
+        if (size <= max.getAsLong()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ErrorBody(ErrorCode.INVALID_PAYLOAD.code(), EXCEEDS_STATUS, EXCEEDS_NATS_MAX_PAYLOAD,
+                RouterClient.tooLarge(size, max.getAsLong()), false, null, null));
     }
 
     public CompletableFuture<TaskOutcome> ask(DecideCall call) {

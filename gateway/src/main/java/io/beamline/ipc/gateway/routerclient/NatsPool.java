@@ -122,6 +122,12 @@ public final class NatsPool implements AutoCloseable {
             c.publish(subject, replyTo, headers, body);
         }
 
+        /** The largest message (headers and body) the server takes, as it announced; -1 while unknown. */
+        public long maxPayload() {
+            Connection c = connection;
+            return c == null ? -1 : c.getMaxPayload();
+        }
+
         public String state() {
             Connection c = connection;
             return c == null ? "CONNECTING" : c.getStatus().name();

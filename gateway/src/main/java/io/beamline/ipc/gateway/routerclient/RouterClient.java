@@ -11,6 +11,7 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,7 +112,15 @@ public final class RouterClient implements NatsPool.Events, AutoCloseable {
             return reply;
         }
         try {
-            member.publish(subject, inbox, headers(headers), body);
+            Headers wireHeaders = headers(headers);
+            long max = member.maxPayload();
+            long size = wireSize(wireHeaders, body);
+            // jnats checks the body alone; the server counts headers too and closes the connection when over.
+            if (max > 0 && size > max) {
+                end(inbox, p, new NoReply(Kind.UNSENDABLE, tooLarge(size, max)));
+                return reply;
+            }
+            member.publish(subject, inbox, wireHeaders, body);
         } catch (IllegalArgumentException e) {
             end(inbox, p, new NoReply(Kind.UNSENDABLE, "the request cannot be sent over NATS: " + e.getMessage()));
         } catch (IllegalStateException e) {
@@ -238,6 +247,30 @@ public final class RouterClient implements NatsPool.Events, AutoCloseable {
         if (pending.remove(inbox, p)) {
             p.reply.complete(why);
         }
+    }
+
+    /**
+     * The smallest max_payload the connected NATS servers announced (they are one cluster: normally one value),
+     * or empty while none is connected.
+     */
+    public OptionalLong natsMaxPayload() {
+        return pool.members().stream().filter(NatsPool.Member::usable).mapToLong(NatsPool.Member::maxPayload)
+                .filter(max -> max > 0).min();
+    }
+
+    /** What NATS counts against max_payload for a message: its headers as sent, and its body. */
+    public static long wireSize(Map<String, String> headers, byte[] body) {
+        return wireSize(headers(headers), body);
+    }
+
+    private static long wireSize(Headers headers, byte[] body) {
+        return (long) body.length + (headers.isEmpty() ? 0 : headers.serializedLength());
+    }
+
+    /** The message for a request over max_payload: both sizes, and the limit's name. */
+    static String tooLarge(long size, long maxPayload) {
+        return "the request to the Router would be " + size + " bytes (with its NATS headers), more than the "
+                + "NATS server's max_payload of " + maxPayload + " bytes";
     }
 
     private static Headers headers(Map<String, String> values) {

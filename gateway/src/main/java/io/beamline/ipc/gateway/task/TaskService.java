@@ -3,6 +3,7 @@ package io.beamline.ipc.gateway.task;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.protocol.SubmitPayload;
 import io.beamline.ipc.protocol.TaskRef;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,4 +21,9 @@ public interface TaskService {
 
     /** STREAM_SUBSCRIBE {@code {"task_id","from_seq"?}}: a stream of a task the same uid submitted. */
     CompletableFuture<TaskAnswer> subscribe(ObjectNode payload, Caller caller);
+
+    /** The largest DecideRequest NATS takes (its server's max_payload), for CAPABILITIES; empty while unknown. */
+    default OptionalLong natsMaxPayload() {
+        return OptionalLong.empty();
+    }
 }

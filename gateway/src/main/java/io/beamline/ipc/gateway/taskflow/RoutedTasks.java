@@ -14,6 +14,7 @@ import io.beamline.ipc.gateway.task.TaskRegistry;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.beamline.ipc.protocol.SubmitPayload;
 import io.beamline.ipc.protocol.TaskRef;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,9 +28,11 @@ public final class RoutedTasks implements TaskService, AutoCloseable {
     private final CancelTask cancel;
     private final SubscribeStream subscribe;
     private final StreamRegistry streams;
+    private final RouterClient router;
 
     public RoutedTasks(RouterClient router, RouterConfig config, StreamsConfig streamsConfig, SubmitGates gates,
                        TaskRegistry registry) {
+        this.router = router;
         CancelNotices notices = new CancelNotices(router, config);
         this.streams = new StreamRegistry(streamsConfig, notices);
         this.submit = new SubmitTask(config, gates, registry, new DecideClient(router, config), notices, streams);
@@ -61,6 +64,11 @@ public final class RoutedTasks implements TaskService, AutoCloseable {
     @Override
     public CompletableFuture<TaskAnswer> subscribe(ObjectNode payload, Caller caller) {
         return subscribe.subscribe(payload, caller);
+    }
+
+    @Override
+    public OptionalLong natsMaxPayload() {
+        return router.natsMaxPayload();
     }
 
     /** Running streams end ({@code cancelled}); the stream timers stop. */

@@ -55,6 +55,10 @@ final class SubmitTask {
         } catch (ProtocolException e) { // bad input, named by the mapper
             return done(TaskAnswer.error(null, null, e.toErrorBody()));
         }
+        Optional<ErrorBody> tooLarge = decide.tooLargeForNats(call);
+        if (tooLarge.isPresent()) { // before the gates: a request that cannot be sent takes no slot and no id
+            return done(TaskAnswer.error(call.taskId(), call.traceId(), tooLarge.get()));
+        }
         Admission admission = gates.admit(call.tenantId(), caller);
         if (admission.refusal().isPresent()) {
             return done(TaskAnswer.error(call.taskId(), call.traceId(), admission.refusal().get()));
