@@ -26,6 +26,8 @@ public final class Json {
 
     /** Deep enough for any real payload, shallow enough that a hostile one costs nothing. */
     public static final int MAX_NESTING_DEPTH = JsonLimits.MAX_NESTING_DEPTH;
+    /** The reason of JSON nested deeper than {@link #MAX_NESTING_DEPTH}. */
+    public static final String TOO_DEEP = JsonLimits.TOO_DEEP;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -26,8 +26,10 @@ public final class SubmitPayload {
      * @param start where its value's JSON text starts in the payload; -1 for a member added by {@link #with}
      * @param end   where that text ends (exclusive)
      * @param value a string's text, an integer that fits a long (Long), a Boolean; else null
+     * @param depth how many levels its value nests: 0 for a scalar, 1 for {@code {}} or {@code [1]}, 2 for
+     *              {@code {"a":[]}}, … (a member copied into a deeper place must still fit the nesting limit)
      */
-    public record Field(String name, JsonToken token, int start, int end, Object value) {
+    public record Field(String name, JsonToken token, int start, int end, Object value, int depth) {
 
         public boolean isNull() {
             return token == JsonToken.VALUE_NULL;
@@ -87,9 +89,10 @@ public final class SubmitPayload {
                 String name = p.currentName();
                 JsonToken token = p.nextToken();
                 int start = (int) p.currentTokenLocation().getByteOffset();
+                int depth = 0;
                 Object value = switch (token) {
                     case START_OBJECT, START_ARRAY -> {
-                        skip(p); // tokenised all the same: syntax, duplicate keys, depth and limits are checked
+                        depth = skip(p); // tokenised all the same: syntax, duplicate keys, depth, limits checked
                         yield null;
                     }
                     case VALUE_STRING -> p.getText();
@@ -99,7 +102,7 @@ public final class SubmitPayload {
                     case VALUE_FALSE -> Boolean.FALSE;
                     default -> null;
                 };
-                fields.add(new Field(name, token, start, (int) p.currentLocation().getByteOffset(), value));
+                fields.add(new Field(name, token, start, (int) p.currentLocation().getByteOffset(), value, depth));
             }
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
@@ -117,8 +120,11 @@ public final class SubmitPayload {
      * Skips the object or array the parser is at, as {@link JsonParser#skipChildren()} does, counting the
      * members of each object in it (Jackson has no such limit). Recursion is bounded by the nesting limit,
      * which the parser checks before each level opens. Strings are skipped without being decoded.
+     *
+     * @return how many levels it nests (1: nothing nested in it)
      */
-    private static void skip(JsonParser p) throws IOException {
+    private static int skip(JsonParser p) throws IOException {
+        int inner = 0;
         if (p.currentToken() == JsonToken.START_OBJECT) {
             int members = 0;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -126,17 +132,18 @@ public final class SubmitPayload {
                     throw JsonLimits.tooManyMembers();
                 }
                 if (p.nextToken().isStructStart()) {
-                    skip(p);
+                    inner = Math.max(inner, skip(p));
                 }
             }
         } else {
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
                 if (t.isStructStart()) {
-                    skip(p);
+                    inner = Math.max(inner, skip(p));
                 }
             }
         }
+        return 1 + inner;
     }
 
     /** The member named {@code name}, or null when there is none (as Jackson's {@code get}). */
@@ -162,7 +169,7 @@ public final class SubmitPayload {
                 changed.add(f);
             }
         }
-        changed.add(new Field(name, JsonToken.VALUE_STRING, -1, -1, text));
+        changed.add(new Field(name, JsonToken.VALUE_STRING, -1, -1, text, 0));
         return new SubmitPayload(bytes, List.copyOf(changed));
     }
 

@@ -39,6 +39,8 @@ public final class DecideRequestMapper {
     static final int MAX_ID_LENGTH = TaskRef.MAX_TASK_ID_LENGTH;
     static final int MAX_TASK_TYPE_LENGTH = 256;
     static final int MAX_IDEMPOTENCY_KEY_BYTES = 256;
+    /** Levels task.payload may nest: the DecideRequest's root and {@code task} are the 2 levels above it. */
+    static final int MAX_PAYLOAD_DEPTH = Json.MAX_NESTING_DEPTH - 2;
     /** A payload with this much text (whitespace aside) cannot be below the Router's minimum: no exact check. */
     static final int PAD_CHECK_BYTES = 6 * ROUTER_MIN_PAYLOAD_BYTES + 4;
 
@@ -71,6 +73,7 @@ public final class DecideRequestMapper {
         boolean stream = optionalBoolean(submit, "stream");
         String taskType = taskType(submit);
         Field payload = object(submit, "payload");
+        fitsRouterNesting(submit, payload);
         String taskId = text(submit, "task_id", MAX_ID_LENGTH).orElseGet(TaskIds::newId);
         String tenant = text(submit, "tenant_id", MAX_ID_LENGTH).orElse(tenantIfAbsent);
         String policy = text(submit, "policy_id", MAX_ID_LENGTH).orElse(defaultPolicy);
@@ -284,6 +287,34 @@ public final class DecideRequestMapper {
             throw invalid(field + " must be true or false");
         }
         return v != null && Boolean.TRUE.equals(v.value());
+    }
+
+    /**
+     * The task's payload lies deeper in the DecideRequest ({@code task.payload}: 2 levels down) than in the
+     * submit (1 level down; a legacy field 1 level down becomes a member of task.payload, 3 levels down). The
+     * Router reads the request under the same nesting limit, so what fitted the submit may not fit there: such a
+     * submit is refused here, as too deep, rather than sent to be refused by the Router.
+     */
+    private static void fitsRouterNesting(SubmitPayload submit, Field payload) {
+        if (payload != null) {
+            if (payload.depth() > MAX_PAYLOAD_DEPTH) {
+                throw tooDeep("payload nests " + payload.depth() + " levels; in the Router's DecideRequest (as "
+                        + "task.payload) at most " + MAX_PAYLOAD_DEPTH + " fit the limit of " + Json.MAX_NESTING_DEPTH);
+            }
+            return;
+        }
+        for (Field f : submit.fields()) {
+            if (!ENVELOPE.contains(f.name()) && f.depth() > MAX_PAYLOAD_DEPTH - 1) {
+                throw tooDeep(f.name() + " nests " + f.depth() + " levels; in the Router's DecideRequest (as a "
+                        + "member of task.payload) at most " + (MAX_PAYLOAD_DEPTH - 1) + " fit the limit of "
+                        + Json.MAX_NESTING_DEPTH);
+            }
+        }
+    }
+
+    private static ProtocolException tooDeep(String message) {
+        return new ProtocolException(ErrorCode.INVALID_PAYLOAD, Json.TOO_DEEP, "payload exceeds a JSON limit: "
+                + message);
     }
 
     private static ProtocolException invalid(String message) {
