@@ -6,7 +6,7 @@ MVN := ./mvnw -B -ntp
 
 JMH_ARGS ?= -f 1 -wi 3 -w 2s -i 5 -r 2s
 
-.PHONY: build run test bench bench-path bench-router bench-gateway bench-gateway-v2 bench-footprint soak clean jdk
+.PHONY: build run test fuzz bench bench-path bench-router bench-gateway bench-gateway-v2 bench-footprint soak clean jdk
 
 jdk:
 	@test -n "$(JAVA_HOME)" || { scripts/find-jdk; exit 1; }
@@ -24,6 +24,18 @@ run: build
 ## test: the whole suite (unit, socket, process and end-to-end tests)
 test: jdk
 	$(MVN) verify
+
+## fuzz: each Jazzer @FuzzTest in fuzzing mode for SECONDS (default 60), one target per JVM run; findings land in
+## the target's src/test/resources/.../<Class>Inputs/<method>/ (then regression inputs of `make test`); the
+## generated corpus in <module>/.cifuzz-corpus/ (not committed). docs/security/fuzzing.md
+FUZZ_TARGETS := protocol:FrameCodecFuzzTest gateway:FrameDecoderFuzzTest gateway:SubmitMappingFuzzTest \
+	gateway:RouterReplyFuzzTest router:DecideRequestParserFuzzTest
+fuzz: jdk
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzzing $${t#*:} for $(or $(SECONDS),60) s"; \
+	  JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(or $(SECONDS),60)s $(MVN) -q -pl $${t%%:*} -am test -Dtest=$${t#*:} \
+	    -Dsurefire.failIfNoSpecifiedTests=false || exit 1; \
+	done
 
 ## bench: JMH micro-benchmarks; results in bench/target/jmh-*.json, summarised in docs/PERFORMANCE.md
 bench: build

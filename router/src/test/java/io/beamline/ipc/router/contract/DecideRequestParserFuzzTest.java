@@ -1,0 +1,41 @@
+package io.beamline.ipc.router.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.beamline.ipc.testkit.Allocations;
+
+/**
+ * The reference Router's DecideRequest validation against any body and headers: {@link DecideRequestParser#parse}
+ * never throws; it returns a valid request with the contract's required fields, or the contract's error; and it
+ * allocates in proportion to the body (the body as a String and as a tree).
+ * Seeds: {@code DecideRequestParserFuzzTestInputs/parses/}: four header values, then the body.
+ */
+class DecideRequestParserFuzzTest {
+
+    private static final DecideRequestParser PARSER = new DecideRequestParser();
+
+    @FuzzTest
+    void parses(FuzzedDataProvider data) {
+        RequestHeaders headers = new RequestHeaders(header(data), header(data), header(data), header(data));
+        byte[] body = data.consumeRemainingAsBytes();
+
+        switch (PARSER.parse(body, headers)) {
+            case ParseOutcome.Valid v -> {
+                assertThat(v.request().requestId()).isNotEmpty();
+                assertThat(v.request().tenantId()).isNotEmpty();
+                assertThat(v.request().taskType()).isNotEmpty();
+            }
+            case ParseOutcome.Invalid i -> assertThat(i.error()).isNotNull();
+        }
+        long allocated = Allocations.ofSecondRun(() -> PARSER.parse(body, headers));
+        assertThat(allocated).as("bytes allocated parsing %d bytes", body.length)
+                .isLessThan(64L * body.length + 65_536);
+    }
+
+    /** Absent, or a short string of any characters. */
+    private static String header(FuzzedDataProvider data) {
+        return data.consumeBoolean() ? data.consumeString(48) : null;
+    }
+}
