@@ -96,6 +96,13 @@ public final class Json {
         if (length == 0) {
             throw invalid("payload is empty; a JSON object is required");
         }
+        // Jackson guesses UTF-16 or UTF-32 from NUL bytes among the first four (found by RouterReplyFuzzTest):
+        // a NUL is never valid JSON text, and the payload is UTF-8, so it is refused before Jackson guesses.
+        for (int i = 0; i < Math.min(4, length); i++) {
+            if (payload[i] == 0) {
+                throw invalid("payload is not valid JSON: a NUL byte at offset " + i);
+            }
+        }
         requireStrictUtf8(payload, length);
         return length;
     }

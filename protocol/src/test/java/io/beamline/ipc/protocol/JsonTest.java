@@ -30,6 +30,27 @@ class JsonTest {
         assertThat(Json.parseObject(bytes("{\"a\":\"é\"}\0")).path("a").asText()).isEqualTo("é");
     }
 
+    /**
+     * Found by RouterReplyFuzzTest (regression input RouterReplyFuzzTestInputs/parses/ucs4_guess): Jackson guesses
+     * UTF-16/UTF-32 from NUL bytes at the start; such bytes are refused as invalid JSON, never parsed as another
+     * encoding, and never make the parser factory throw.
+     */
+    @Test
+    void payloadsJacksonWouldTakeForUtf16OrUtf32AreInvalidNotDecodedAsSuch() {
+        byte[] utf16be = {0, '{', 0, '"', 0, 'a', 0, '"', 0, ':', 0, '1', 0, '}'};
+        byte[] utf16le = {'{', 0, '"', 0, 'a', 0, '"', 0, ':', 0, '1', 0, '}', 0, 0};
+        byte[] ucs4Unusual = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+        for (byte[] bad : new byte[][] {utf16be, utf16le, ucs4Unusual}) {
+            for (Runnable read : new Runnable[] {() -> Json.parseObject(bad), () -> Json.parser(bad),
+                    () -> SubmitPayload.read(bad)}) {
+                assertThatThrownBy(read::run).isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD));
+            }
+        }
+        assertThatThrownBy(() -> Json.parseObject(ucs4Unusual))
+                .hasMessage("payload is not valid JSON: a NUL byte at offset 0");
+    }
+
     @Test
     void anyOtherNulOrControlByteIsStillInvalid() {
         for (String bad : new String[] {"{\"a\":1}\0\0", "\0{\"a\":1}", "{\"a\":\0 1}", "{\"a\":\"x\0y\"}",
