@@ -87,6 +87,10 @@ public final class DecideRequestParser {
             return invalid(ContractError.schema(reason), ReplyContext.unknown());
         } catch (JsonProcessingException e) {
             return invalid(ContractError.schema("invalid_format"), ReplyContext.unknown());
+        } catch (NumberFormatException e) {
+            // Valid JSON no BigDecimal can hold (an exponent beyond an int, e.g. 4e4444444444): Jackson throws
+            // this, not a JsonProcessingException (found by DecideRequestParserFuzzTest).
+            return invalid(ContractError.schema("limits_exceeded"), ReplyContext.unknown());
         }
         if (!(root instanceof ObjectNode obj)) {
             return invalid(ContractError.schema("invalid_format"), ReplyContext.unknown());

@@ -97,6 +97,9 @@ class DecideRequestParserTest {
                 Arguments.of(bytes(req("\"metadata\":{\"pad\":\"" + "x".repeat(DecideRequestParser.MAX_BODY_BYTES)
                         + "\"}")), "payload_too_large"),
                 Arguments.of(bytes("{\"n\":" + "9".repeat(1_001) + "}"), "limits_exceeded"),
+                // Found by DecideRequestParserFuzzTest (input exponent_beyond_int): no BigDecimal holds these.
+                Arguments.of(bytes("{\"n\":44e444444444444444444444444444444}"), "limits_exceeded"),
+                Arguments.of(bytes(req("\"constraints\":{\"k\":4e4444444444}")), "limits_exceeded"),
                 Arguments.of(bytes(req("\"constraints\":[1]")), "invalid_constraints_format"),
                 Arguments.of(bytes(req("\"metadata\":\"m\"")), "invalid_metadata_format"),
                 Arguments.of(bytes(req("\"policy_id\":\"\"")), "invalid_policy_id"),
