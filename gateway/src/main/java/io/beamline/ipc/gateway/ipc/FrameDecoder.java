@@ -5,13 +5,15 @@ import io.beamline.ipc.protocol.ErrorCode;
 import io.beamline.ipc.protocol.Frame;
 import io.beamline.ipc.protocol.FrameCodec;
 import io.beamline.ipc.protocol.FrameException;
+import io.beamline.ipc.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Bytes → {@link Frame}s. A bad header cannot be skipped (the length is untrusted), so it yields one
@@ -22,19 +24,27 @@ import java.util.concurrent.ScheduledFuture;
  * {@code frame_timeout} and the connection closes. The clock is one task on the event loop's scheduler, armed
  * only while a frame is partial. The bytes of a partial frame are this connection's share of the memory budget
  * ({@link ReadGate#partialFrame}).
+ *
+ * <p>A TASK_SUBMIT whose payload is larger than the NATS server's {@code max_payload} can never be sent on: it
+ * is refused at its header ({@code frame_too_large}, reason {@code submit_exceeds_nats_max_payload}) like a
+ * frame over the maximum size, before its body is read, held and parsed. Checked while such a frame is still
+ * partial only: a frame that came whole in one read is small and meets the same limit after mapping.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
     private final int maxFrameBytes;
     private final long frameTimeoutNanos;
     private final ReadGate gate;
+    private final LongSupplier natsMaxPayload;
     private boolean failed;
     private ScheduledFuture<?> frameClock;
 
-    FrameDecoder(int maxFrameBytes, Duration frameTimeout, ReadGate gate) {
+    /** @param natsMaxPayload the NATS server's max_payload in bytes, or a negative number while it is unknown */
+    FrameDecoder(int maxFrameBytes, Duration frameTimeout, ReadGate gate, LongSupplier natsMaxPayload) {
         this.maxFrameBytes = maxFrameBytes;
         this.frameTimeoutNanos = frameTimeout.toNanos();
         this.gate = gate;
+        this.natsMaxPayload = natsMaxPayload;
     }
 
     @Override
@@ -57,15 +67,30 @@ final class FrameDecoder extends ByteToMessageDecoder {
             out.add(DecodeFailure.of(e));
             return;
         }
+        int type = in.getUnsignedByte(start + 5);
         if (in.readableBytes() < length) {
+            if (type == MessageType.TASK_SUBMIT.code()) {
+                refuseIfOverNatsMaxPayload(in, length - Frame.headerBytes(version), out);
+            }
             return;
         }
-        int type = in.getUnsignedByte(start + 5);
         int header = Frame.headerBytes(version);
         int requestId = version == Frame.V2 ? in.getInt(start + Frame.HEADER_BYTES) : 0;
         byte[] payload = new byte[(int) length - header];
         in.skipBytes(header).readBytes(payload);
         out.add(new Frame(version, type, requestId, payload));
+    }
+
+    private void refuseIfOverNatsMaxPayload(ByteBuf in, long payloadBytes, List<Object> out) {
+        long max = natsMaxPayload.getAsLong();
+        if (max < 0 || payloadBytes <= max) {
+            return;
+        }
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        out.add(new DecodeFailure(ErrorBody.of(ErrorCode.FRAME_TOO_LARGE, "submit_exceeds_nats_max_payload",
+                "a TASK_SUBMIT payload of " + payloadBytes + " bytes cannot be sent: the NATS server's max_payload is "
+                        + max + " bytes; closing the connection")));
     }
 
     @Override

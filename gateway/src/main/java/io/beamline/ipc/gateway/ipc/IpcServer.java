@@ -130,7 +130,8 @@ public final class IpcServer implements AutoCloseable {
                                 p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(),
                                         TimeUnit.MILLISECONDS));
                             }
-                            p.addLast("decoder", new FrameDecoder(config.maxFrameBytes(), limits.frameTimeout(), gate));
+                            p.addLast("decoder", new FrameDecoder(config.maxFrameBytes(), limits.frameTimeout(), gate,
+                                    () -> tasks.natsMaxPayload().orElse(-1)));
                             p.addLast("requests", new IpcRequestHandler(dispatcher, unanswered, gate,
                                     streams.maxBufferedBytes()));
                         }

@@ -23,7 +23,7 @@ class FrameDecoderTimeoutTest {
 
     FrameDecoderTimeoutTest() {
         ch.freezeTime();
-        ch.pipeline().addLast(new FrameDecoder(Frame.MAX_FRAME_BYTES, Duration.ofSeconds(10), gate));
+        ch.pipeline().addLast(new FrameDecoder(Frame.MAX_FRAME_BYTES, Duration.ofSeconds(10), gate, () -> -1));
     }
 
     @AfterEach
