@@ -5,7 +5,6 @@ import io.beamline.ipc.gateway.task.TaskOutcome;
 import io.beamline.ipc.protocol.ErrorBody;
 import io.beamline.ipc.protocol.ErrorCode;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -37,16 +36,16 @@ public final class DecideClient {
      * its task id stays free; empty while no server is connected (then the send itself says why).
      */
     public Optional<ErrorBody> tooLargeForNats(DecideCall call) {
-        OptionalLong max = router.natsMaxPayload();
-        if (max.isEmpty()) {
+        long max = router.natsMaxPayload();
+        if (max < 0) {
             return Optional.empty();
         }
         long size = RouterClient.wireSize(call.headers(), call.body());
-        if (size <= max.getAsLong()) {
+        if (size <= max) {
             return Optional.empty();
         }
         return Optional.of(new ErrorBody(ErrorCode.INVALID_PAYLOAD.code(), EXCEEDS_STATUS, EXCEEDS_NATS_MAX_PAYLOAD,
-                RouterClient.tooLarge(size, max.getAsLong()), false, null, null));
+                RouterClient.tooLarge(size, max), false, null, null));
     }
 
     public CompletableFuture<TaskOutcome> ask(DecideCall call) {

@@ -11,7 +11,6 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import java.time.Duration;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -251,17 +250,36 @@ public final class RouterClient implements NatsPool.Events, AutoCloseable {
 
     /**
      * The smallest max_payload the connected NATS servers announced (they are one cluster: normally one value),
-     * or empty while none is connected.
+     * or -1 while none is connected. A loop, not a stream: it runs for every submit.
      */
-    public OptionalLong natsMaxPayload() {
-        return pool.members().stream().filter(NatsPool.Member::usable).mapToLong(NatsPool.Member::maxPayload)
-                .filter(max -> max > 0).min();
+    public long natsMaxPayload() {
+        long min = -1;
+        for (NatsPool.Member m : pool.members()) {
+            long max = m.usable() ? m.maxPayload() : -1;
+            if (max > 0 && (min < 0 || max < min)) {
+                min = max;
+            }
+        }
+        return min;
     }
 
-    /** What NATS counts against max_payload for a message: its headers as sent, and its body. */
+    /**
+     * What NATS counts against max_payload for a message: its headers as jnats writes them ({@code NATS/1.0\r\n},
+     * {@code name:value\r\n} each, {@code \r\n}; names and values are ASCII) and its body, without building
+     * the headers (the publish builds them once).
+     */
     public static long wireSize(Map<String, String> headers, byte[] body) {
-        return wireSize(headers(headers), body);
+        if (headers.isEmpty()) {
+            return body.length;
+        }
+        long size = (long) body.length + HEADER_VERSION_LINE + 2;
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            size += h.getKey().length() + 1 + h.getValue().length() + 2;
+        }
+        return size;
     }
+
+    private static final int HEADER_VERSION_LINE = "NATS/1.0\r\n".length();
 
     private static long wireSize(Headers headers, byte[] body) {
         return (long) body.length + (headers.isEmpty() ? 0 : headers.serializedLength());

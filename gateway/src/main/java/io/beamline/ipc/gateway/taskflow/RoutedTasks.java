@@ -68,7 +68,8 @@ public final class RoutedTasks implements TaskService, AutoCloseable {
 
     @Override
     public OptionalLong natsMaxPayload() {
-        return router.natsMaxPayload();
+        long max = router.natsMaxPayload();
+        return max < 0 ? OptionalLong.empty() : OptionalLong.of(max);
     }
 
     /** Running streams end ({@code cancelled}); the stream timers stop. */
