@@ -10,7 +10,8 @@ import io.beamline.ipc.testkit.Allocations;
  * The reference Router's DecideRequest validation against any body and headers: {@link DecideRequestParser#parse}
  * never throws; it returns a valid request with the contract's required fields, or the contract's error; and it
  * allocates in proportion to the body (the body as a String and as a tree).
- * Seeds: {@code DecideRequestParserFuzzTestInputs/parses/}: bodies (header choices come from the input's end).
+ * Seeds: {@code DecideRequestParserFuzzTestInputs/parses/}: a body, then 4 bytes choosing the headers (Jazzer takes
+ * them from the input's end; 0 is absent).
  */
 class DecideRequestParserFuzzTest {
 
