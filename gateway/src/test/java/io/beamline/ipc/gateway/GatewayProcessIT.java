@@ -85,7 +85,9 @@ class GatewayProcessIT {
         Path sock = dir.resolve("legacy.sock");
         List<RawIpcConnection> served = new ArrayList<>();
         try (LauncherProcess p = gateway(Map.of("CGW_IPC_SOCKET_PATH", sock.toString(),
-                "CGW_IPC_MAX_CONNECTIONS", Integer.toString(LEGACY_MAX_CONNECTIONS)))) {
+                "CGW_IPC_MAX_CONNECTIONS", Integer.toString(LEGACY_MAX_CONNECTIONS),
+                // All connections come from this one JVM: the per-process cap (64) would refuse the 65th first.
+                "BEAMLINE_IPC_MAX_CONNECTIONS_PER_PID", "1000"))) {
             p.awaitStdout("listening on " + sock, START);
             for (int i = 1; i <= LEGACY_MAX_CONNECTIONS; i++) {
                 served.add(servedConnection(sock, i));

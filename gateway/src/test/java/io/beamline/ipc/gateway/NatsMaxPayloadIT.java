@@ -60,9 +60,11 @@ class NatsMaxPayloadIT {
     }
 
     @Test
-    void aSubmitOf8KiBIsRefusedWithBothSizesAndNothingIsPublished() throws Exception {
+    void aSubmitWhosePayloadFitsButWhoseDecideRequestDoesNotIsRefusedAndNothingIsPublished() throws Exception {
+        // 4,000 bytes of submit: under the 4,096 of max_payload, but its DecideRequest and headers are not.
         String big = "{\"task_type\":\"text.generate\",\"task_id\":\"too-big-1\",\"payload\":{\"prompt\":\""
-                + "x".repeat(8192) + "\"}}";
+                + "x".repeat(3925) + "\"}}";
+        assertThat(big).hasSize(4000);
         IpcErrorException refused = RouterPathIT.errorOf(client.submit(Json.parseObject(big.getBytes())));
 
         assertThat(refused).satisfies(e -> {
@@ -70,20 +72,40 @@ class NatsMaxPayloadIT {
             assertThat(e.error().status()).isEqualTo(413);
             assertThat(e.error().reason()).isEqualTo("exceeds_nats_max_payload");
             assertThat(e.error().retryable()).isFalse();
-            assertThat(e.error().message()).matches("the request to the Router would be 8\\d{3} bytes \\(with its "
+            assertThat(e.error().message()).matches("the request to the Router would be 4\\d{3} bytes \\(with its "
                     + "NATS headers\\), more than the NATS server's max_payload of 4096 bytes");
             assertThat(e.taskId()).contains("too-big-1");
         });
+        assertNothingWasPublishedAndTheConnectionServes("too-big-1", "small-1");
+    }
 
+    @Test
+    void aSubmitWhosePayloadAloneIsOverTheLimitIsRefusedByItsHeader() throws Exception {
+        String big = "{\"task_type\":\"text.generate\",\"task_id\":\"too-big-2\",\"payload\":{\"prompt\":\""
+                + "x".repeat(8192) + "\"}}";
+        IpcErrorException refused = RouterPathIT.errorOf(client.submit(Json.parseObject(big.getBytes())));
+
+        assertThat(refused).satisfies(e -> {
+            assertThat(e.error().code()).isEqualTo(4);
+            assertThat(e.error().status()).isEqualTo(413);
+            assertThat(e.error().reason()).isEqualTo("exceeds_nats_max_payload");
+            assertThat(e.error().message()).isEqualTo("the submit's payload is " + big.length()
+                    + " bytes, more than the NATS server's max_payload of 4096 bytes");
+            assertThat(e.taskId()).as("its body was never read").isEmpty();
+        });
+        assertNothingWasPublishedAndTheConnectionServes("too-big-2", "small-2");
+    }
+
+    private void assertNothingWasPublishedAndTheConnectionServes(String refusedId, String nextId) throws Exception {
         // The next submit is the first the Router sees: the refused one was never published.
         TaskResponse small = client.submit(Json.parseObject(
-                "{\"task_type\":\"text.generate\",\"task_id\":\"small-1\",\"payload\":{\"prompt\":\"Hello, world\"}}"
-                        .getBytes())).get(10, TimeUnit.SECONDS);
+                ("{\"task_type\":\"text.generate\",\"task_id\":\"" + nextId
+                        + "\",\"payload\":{\"prompt\":\"Hello, world\"}}").getBytes())).get(10, TimeUnit.SECONDS);
         assertThat(small.decision()).isPresent();
         Message first = router.decideRequests.poll(10, TimeUnit.SECONDS);
-        assertThat(Json.parseObject(first.getData()).path("request_id").asText()).isEqualTo("small-1");
+        assertThat(Json.parseObject(first.getData()).path("request_id").asText()).isEqualTo(nextId);
         assertThat(gateway.router().pool().connected()).as("the gateway's NATS connection is still up").isEqualTo(1);
         // Refused before it was registered: its task id was never taken.
-        assertThat(RouterPathIT.errorOf(client.query("too-big-1")).error().code()).isEqualTo(11);
+        assertThat(RouterPathIT.errorOf(client.query(refusedId)).error().code()).isEqualTo(11);
     }
 }

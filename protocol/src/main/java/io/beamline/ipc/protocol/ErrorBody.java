@@ -24,6 +24,16 @@ public record ErrorBody(int code, int status, String reason, String message, boo
         return new ErrorBody(code.code(), code.status(), reason, message, code.retryable(), null, null);
     }
 
+    /**
+     * A submit too large for the NATS server's {@code max_payload}: code 4 with status 413 and reason
+     * {@code exceeds_nats_max_payload} (docs/PROTOCOL.md, "Too large for NATS"), whether its payload alone or its
+     * DecideRequest is too large.
+     */
+    public static ErrorBody exceedsNatsMaxPayload(String message) {
+        return new ErrorBody(ErrorCode.INVALID_PAYLOAD.code(), 413, "exceeds_nats_max_payload", message, false, null,
+                null);
+    }
+
     public ErrorBody withRetryAfterMs(long millis) {
         return new ErrorBody(code, status, reason, message, retryable, millis, details, router);
     }

@@ -25,10 +25,9 @@ import java.util.function.LongSupplier;
  * only while a frame is partial. The bytes of a partial frame are this connection's share of the memory budget
  * ({@link ReadGate#partialFrame}).
  *
- * <p>A TASK_SUBMIT whose payload is larger than the NATS server's {@code max_payload} can never be sent on: it
- * is refused at its header ({@code frame_too_large}, reason {@code submit_exceeds_nats_max_payload}) like a
- * frame over the maximum size, before its body is read, held and parsed. Checked while such a frame is still
- * partial only: a frame that came whole in one read is small and meets the same limit after mapping.
+ * <p>A TASK_SUBMIT whose payload alone is larger than the NATS server's {@code max_payload} can never be sent on:
+ * it is refused by its header ({@link RefusedFrame}, {@code exceeds_nats_max_payload}) and its body is skipped as
+ * it arrives, never held or parsed; the connection stays open. The frame clock runs while a body is skipped too.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -37,6 +36,8 @@ final class FrameDecoder extends ByteToMessageDecoder {
     private final ReadGate gate;
     private final LongSupplier natsMaxPayload;
     private boolean failed;
+    /** Bytes of a refused frame still to skip. */
+    private long skipping;
     private ScheduledFuture<?> frameClock;
 
     /** @param natsMaxPayload the NATS server's max_payload in bytes, or a negative number while it is unknown */
@@ -53,6 +54,14 @@ final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        if (skipping > 0) {
+            int n = (int) Math.min(skipping, in.readableBytes());
+            in.skipBytes(n);
+            skipping -= n;
+            if (skipping > 0) {
+                return;
+            }
+        }
         if (in.readableBytes() < Frame.HEADER_BYTES) {
             return;
         }
@@ -68,29 +77,35 @@ final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         int type = in.getUnsignedByte(start + 5);
-        if (in.readableBytes() < length) {
-            if (type == MessageType.TASK_SUBMIT.code()) {
-                refuseIfOverNatsMaxPayload(in, length - Frame.headerBytes(version), out);
-            }
+        int header = Frame.headerBytes(version);
+        if (type == MessageType.TASK_SUBMIT.code() && refusedOverNatsMaxPayload(in, length, version, header, out)) {
             return;
         }
-        int header = Frame.headerBytes(version);
+        if (in.readableBytes() < length) {
+            return;
+        }
         int requestId = version == Frame.V2 ? in.getInt(start + Frame.HEADER_BYTES) : 0;
         byte[] payload = new byte[(int) length - header];
         in.skipBytes(header).readBytes(payload);
         out.add(new Frame(version, type, requestId, payload));
     }
 
-    private void refuseIfOverNatsMaxPayload(ByteBuf in, long payloadBytes, List<Object> out) {
+    /** @return whether the submit at the reader index was refused (then its bytes are skipped, now or as they come) */
+    private boolean refusedOverNatsMaxPayload(ByteBuf in, long length, int version, int header, List<Object> out) {
+        long payloadBytes = length - header;
         long max = natsMaxPayload.getAsLong();
-        if (max < 0 || payloadBytes <= max) {
-            return;
+        if (max < 0 || payloadBytes <= max || in.readableBytes() < header) {
+            return false; // unknown limit, fits, or the request id is not here yet (the next read brings it)
         }
-        failed = true;
-        in.skipBytes(in.readableBytes());
-        out.add(new DecodeFailure(ErrorBody.of(ErrorCode.FRAME_TOO_LARGE, "submit_exceeds_nats_max_payload",
-                "a TASK_SUBMIT payload of " + payloadBytes + " bytes cannot be sent: the NATS server's max_payload is "
-                        + max + " bytes; closing the connection")));
+        int start = in.readerIndex();
+        int requestId = version == Frame.V2 ? in.getInt(start + Frame.HEADER_BYTES) : 0;
+        out.add(new RefusedFrame(new Frame(version, MessageType.TASK_SUBMIT.code(), requestId, new byte[0]),
+                ErrorBody.exceedsNatsMaxPayload("the submit's payload is " + payloadBytes
+                        + " bytes, more than the NATS server's max_payload of " + max + " bytes")));
+        int n = (int) Math.min(length, in.readableBytes());
+        in.skipBytes(n);
+        skipping = length - n;
+        return true;
     }
 
     @Override
@@ -126,7 +141,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     private void partialFrameChanged(ChannelHandlerContext ctx) {
         int partial = internalBuffer().readableBytes();
         gate.partialFrame(partial);
-        if (partial == 0) {
+        if (partial == 0 && skipping == 0) {
             stopClock();
         } else if (frameClock == null && !failed) {
             startClock(ctx);
@@ -146,7 +161,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
     private void frameTimedOut(ChannelHandlerContext ctx) {
         frameClock = null;
-        if (failed || !ctx.channel().isActive() || internalBuffer().readableBytes() == 0) {
+        if (failed || !ctx.channel().isActive() || internalBuffer().readableBytes() == 0 && skipping == 0) {
             return;
         }
         if (!ctx.channel().config().isAutoRead()) {

@@ -68,6 +68,15 @@ final class IpcRequestHandler extends ChannelInboundHandlerAdapter implements Re
             sequencer.complete(sequencer.reserve(), ErrorResponse.of(failure.error()).toFrame(), true);
             return;
         }
+        if (msg instanceof RefusedFrame refused) {
+            Frame answer = ErrorResponse.of(refused.error()).toFrame().answering(refused.request());
+            if (refused.request().version() == Frame.V2) {
+                ctx.writeAndFlush(answer, ctx.voidPromise());
+            } else {
+                sequencer.complete(sequencer.reserve(), answer, false);
+            }
+            return;
+        }
         Frame request = (Frame) msg;
         if (request.version() == Frame.V2) {
             multiplexed(ctx, request);

@@ -3,7 +3,6 @@ package io.beamline.ipc.gateway.routerclient;
 import io.beamline.ipc.gateway.config.RouterConfig;
 import io.beamline.ipc.gateway.task.TaskOutcome;
 import io.beamline.ipc.protocol.ErrorBody;
-import io.beamline.ipc.protocol.ErrorCode;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -17,10 +16,6 @@ public final class DecideClient {
 
     /** The Router's stream subjects (reference Router, router/README.md "Streaming"). */
     static final String STREAM_SUBJECT_PREFIX = "beamline.router.v1.stream";
-
-    /** The reason of a submit too large for NATS; code 4 with status 413 (docs/PROTOCOL.md). */
-    public static final String EXCEEDS_NATS_MAX_PAYLOAD = "exceeds_nats_max_payload";
-    private static final int EXCEEDS_STATUS = 413;
 
     private final RouterClient router;
     private final RouterConfig config;
@@ -44,8 +39,7 @@ public final class DecideClient {
         if (size <= max) {
             return Optional.empty();
         }
-        return Optional.of(new ErrorBody(ErrorCode.INVALID_PAYLOAD.code(), EXCEEDS_STATUS, EXCEEDS_NATS_MAX_PAYLOAD,
-                RouterClient.tooLarge(size, max), false, null, null));
+        return Optional.of(ErrorBody.exceedsNatsMaxPayload(RouterClient.tooLarge(size, max)));
     }
 
     public CompletableFuture<TaskOutcome> ask(DecideCall call) {
