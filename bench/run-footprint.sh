@@ -5,7 +5,7 @@
 #   1. ready time: --runs launches of bin/ipc-gateway, exec to its "listening" line on stdout; the median;
 #   2. idle: a gateway idle for --idle-s seconds: RSS and threads;
 #   3. burst: that gateway takes --connections connections x --per-connection pipelined v2 submits (all in flight
-#      at once; admission.max_in_flight and ipc.max_connections raised to fit), every answer counted by kind; its
+#      at once; admission.max_in_flight and ipc.max_connections(_per_pid, _per_uid) raised to fit), every answer counted by kind; its
 #      RSS sampled every 200 ms during and for --after-s seconds after: peak, and RSS at the end.
 # Then a table and a PASS/FAIL line per target. Load on the machine skews the ready time: the load average is
 # printed with it.
@@ -48,6 +48,9 @@ value() { sed -n "s/^$1=//p" "$2" | tail -n 1; }
 export JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
 export BEAMLINE_ADMISSION_MAX_IN_FLIGHT="${BEAMLINE_ADMISSION_MAX_IN_FLIGHT:-$((connections * per_connection * 2))}"
 export BEAMLINE_IPC_MAX_CONNECTIONS="${BEAMLINE_IPC_MAX_CONNECTIONS:-$((connections + 64))}"
+# One process opens every connection: the per-process and per-user caps (issue 11) are raised with the total.
+export BEAMLINE_IPC_MAX_CONNECTIONS_PER_PID="${BEAMLINE_IPC_MAX_CONNECTIONS_PER_PID:-$((connections + 64))}"
+export BEAMLINE_IPC_MAX_CONNECTIONS_PER_UID="${BEAMLINE_IPC_MAX_CONNECTIONS_PER_UID:-$((connections + 64))}"
 start_nats "$work/nats.log"
 start_router "$work/router"
 
