@@ -18,10 +18,12 @@ import io.beamline.ipc.gateway.resilience.breaker.RouterBreaker;
 import io.beamline.ipc.gateway.resilience.ratelimit.RateLimitGate;
 import io.beamline.ipc.gateway.resilience.ratelimit.RateLimitMetrics;
 import io.beamline.ipc.gateway.routerclient.RouterClient;
+import io.beamline.ipc.gateway.routerclient.RouterCall;
 import io.beamline.ipc.gateway.routerclient.RouterMetrics;
 import io.beamline.ipc.gateway.task.TaskMetrics;
 import io.beamline.ipc.gateway.task.TaskRegistry;
 import io.beamline.ipc.gateway.taskflow.RoutedTasks;
+import io.beamline.ipc.gateway.taskflow.StreamMetrics;
 import io.beamline.ipc.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -84,7 +86,7 @@ public final class Gateway implements AutoCloseable {
             rateLimits = RateLimitGate.create(config.rateLimit());
             RouterBreaker breaker = new RouterBreaker(config.breaker(), Clock.systemUTC());
             router.pool().onReconnected(breaker::transportRecovered);
-            backpressure = new RouterBackpressure(config.backpressure(), () -> router.request(
+            backpressure = new RouterBackpressure(config.backpressure(), () -> router.request(RouterCall.BACKPRESSURE,
                     config.backpressure().subject(), Map.of("version", "1"),
                     Json.write(JsonNodeFactory.instance.objectNode().put("subject", config.router().subject())),
                     config.backpressure().timeout()), breaker::openForBackpressure);
@@ -100,6 +102,7 @@ public final class Gateway implements AutoCloseable {
             metrics.bind(new IpcMetrics(ipc), new RouterMetrics(router), new TaskMetrics(tasks),
                     new RateLimitMetrics(rateLimits), new BreakerMetrics(breaker),
                     new BackpressureMetrics(backpressure), new AdmissionMetrics(admission));
+            metrics.bind(new StreamMetrics(routed));
             AdminServer admin = null;
             if (config.admin().enabled()) {
                 admin = AdminServer.start(config.admin().port(), metrics.registry(),

@@ -34,14 +34,17 @@ final class RequestDispatcher {
     private final MeterRegistry meters;
     /** [type, or TYPES for an unknown one][outcome] */
     private final Counter[][] answers = new Counter[TYPES + 1][ErrorCode.values().length];
+    private final RequestTimers timers;
 
     RequestDispatcher(TaskService tasks, GatewayCapabilities capabilities, MeterRegistry meters) {
         this.tasks = tasks;
         this.capabilities = capabilities;
         this.meters = meters;
+        this.timers = new RequestTimers(meters);
     }
 
     CompletableFuture<Reply> dispatch(Frame request, RequestContext connection) {
+        long started = System.nanoTime();
         CompletableFuture<TaskAnswer> work;
         try {
             MessageType type = request.type();
@@ -55,9 +58,9 @@ final class RequestDispatcher {
             }
             switch (type) {
                 case PING:
-                    return answered(request, ErrorCode.OK, Frame.of(MessageType.PONG));
+                    return answered(request, started, ErrorCode.OK, Frame.of(MessageType.PONG));
                 case CAPABILITIES:
-                    return answered(request, ErrorCode.OK, capabilities.answer(tasks.natsMaxPayload()));
+                    return answered(request, started, ErrorCode.OK, capabilities.answer(tasks.natsMaxPayload()));
                 case TASK_SUBMIT:
                     work = tasks.submit(submit(request, connection), connection.caller());
                     break;
@@ -74,13 +77,13 @@ final class RequestDispatcher {
                     throw new ProtocolException(ErrorCode.NOT_IMPLEMENTED, type.name() + " is not served yet");
             }
         } catch (ProtocolException e) { // the frame's own bad input, answered as such
-            return answered(request, e.code(), ErrorResponse.of(e.toErrorBody()).toFrame());
+            return answered(request, started, e.code(), ErrorResponse.of(e.toErrorBody()).toFrame());
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(Reply.of(internal(request, e)));
+            return CompletableFuture.completedFuture(Reply.of(internal(request, started, e)));
         }
         // handle() alone would not pass the caller's cancel on to the task's own future: see below.
-        CompletableFuture<Reply> answer = work.handle((a, bug) -> bug == null ? toReply(request, a)
-                : Reply.of(internal(request, bug)));
+        CompletableFuture<Reply> answer = work.handle((a, bug) -> bug == null ? toReply(request, started, a)
+                : Reply.of(internal(request, started, bug)));
         answer.whenComplete((f, e) -> {
             if (e instanceof CancellationException) {
                 work.cancel(false);
@@ -127,8 +130,8 @@ final class RequestDispatcher {
                 ErrorCode.NOT_FOUND, "no submit with request_id " + byRequest.asLong() + " is in flight on this connection")));
     }
 
-    private Reply toReply(Frame request, TaskAnswer answer) {
-        count(request, switch (answer) {
+    private Reply toReply(Frame request, long started, TaskAnswer answer) {
+        count(request, started, switch (answer) {
             case TaskAnswer.Ok ok -> ErrorCode.OK;
             case TaskAnswer.Streaming s -> ErrorCode.OK;
             case TaskAnswer.Error e -> e.response().error().errorCode();
@@ -136,17 +139,18 @@ final class RequestDispatcher {
         return new Reply(answer.toFrame(), answer instanceof TaskAnswer.Streaming s ? s : null);
     }
 
-    private CompletableFuture<Reply> answered(Frame request, ErrorCode outcome, Frame answer) {
-        count(request, outcome);
+    private CompletableFuture<Reply> answered(Frame request, long started, ErrorCode outcome, Frame answer) {
+        count(request, started, outcome);
         return CompletableFuture.completedFuture(Reply.of(answer));
     }
 
     /**
      * Answers by request type and outcome: {@code ipc_answers_total{type="TASK_SUBMIT",outcome="timeout"}}. Each
      * counter is looked up in the registry once (a lookup per answer costs more than the count); two threads
-     * racing to look one up get the same counter.
+     * racing to look one up get the same counter. The request's time goes to {@link RequestTimers}.
      */
-    private void count(Frame request, ErrorCode outcome) {
+    private void count(Frame request, long started, ErrorCode outcome) {
+        timers.record(request, outcome, started);
         MessageType t = request.type();
         Counter[] row = answers[t == null ? TYPES : t.ordinal()];
         Counter c = row[outcome.ordinal()];
@@ -158,9 +162,9 @@ final class RequestDispatcher {
     }
 
     /** A bug: the client still gets an answer, and the log says where. */
-    private Frame internal(Frame request, Throwable e) {
+    private Frame internal(Frame request, long started, Throwable e) {
         LOG.error("request failed unexpectedly", e);
-        count(request, ErrorCode.INTERNAL);
+        count(request, started, ErrorCode.INTERNAL);
         return ErrorResponse.of(ErrorCode.INTERNAL, "internal gateway error: " + e.getClass().getSimpleName())
                 .toFrame();
     }

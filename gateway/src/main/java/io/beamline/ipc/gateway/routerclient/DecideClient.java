@@ -43,7 +43,7 @@ public final class DecideClient {
     }
 
     public CompletableFuture<TaskOutcome> ask(DecideCall call) {
-        return router.request(config.subject(), call.headers(), call.body(), call.deadline(),
+        return router.request(RouterCall.DECIDE, config.subject(), call.headers(), call.body(), call.deadline(),
                 RouterReply::toOutcome);
     }
 

@@ -36,7 +36,7 @@ public final class DecisionLookup {
         ObjectNode request = JsonNodeFactory.instance.objectNode().put("request_id", taskId);
         Map<String, String> headers = Map.of("trace_id", trace.traceId(), "traceparent", trace.traceparent(),
                 "version", "1", "request_id", taskId);
-        return router.request(config.getDecisionSubject(), headers, Json.write(request), config.timeout(),
+        return router.request(RouterCall.GET_DECISION, config.getDecisionSubject(), headers, Json.write(request), config.timeout(),
                 response -> read(taskId, response));
     }
 

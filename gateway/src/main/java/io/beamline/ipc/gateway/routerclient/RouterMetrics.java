@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-/** The Router path's meters: pending requests, late replies, the NATS pool's connections and reconnects. */
+/**
+ * The Router path's meters: pending requests, late replies, the NATS pool's connections and reconnects, and the
+ * Router leg's latency ({@link RouterLegTimers}).
+ */
 public record RouterMetrics(RouterClient router) implements MeterBinder {
 
     @Override
@@ -20,5 +23,6 @@ public record RouterMetrics(RouterClient router) implements MeterBinder {
                 .description("pooled NATS connections configured").register(registry);
         FunctionCounter.builder("nats.reconnects", router, r -> r.pool().reconnects())
                 .description("NATS reconnects over all pooled connections").register(registry);
+        router.legTimers().bindTo(registry);
     }
 }

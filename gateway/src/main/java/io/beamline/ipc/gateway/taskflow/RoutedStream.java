@@ -66,6 +66,8 @@ final class RoutedStream implements TaskStream {
     private final ScheduledExecutorService timers;
     private final LongSupplier nanoTime;
     private final Runnable onEnded;
+    private final StreamStats stats;
+    private final long openedAt;
 
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private final List<Sink> sinks = new ArrayList<>(1);
@@ -80,9 +82,12 @@ final class RoutedStream implements TaskStream {
     private RouterSubscription subscription = RouterSubscription.NONE;
     private ScheduledFuture<?> idleCheck;
 
-    /** @param onEnded told once, when the stream has ended (the registry keeps it for replay, then forgets it) */
+    /**
+     * @param onEnded told once, when the stream has ended (the registry keeps it for replay, then forgets it)
+     * @param stats   counts its chunks and times it
+     */
     RoutedStream(String taskId, String traceId, StreamsConfig config, CancelNotices notices,
-                 ScheduledExecutorService timers, LongSupplier nanoTime, Runnable onEnded) {
+                 ScheduledExecutorService timers, LongSupplier nanoTime, Runnable onEnded, StreamStats stats) {
         this.taskId = taskId;
         this.traceId = traceId;
         this.config = config;
@@ -90,6 +95,8 @@ final class RoutedStream implements TaskStream {
         this.timers = timers;
         this.nanoTime = nanoTime;
         this.onEnded = onEnded;
+        this.stats = stats;
+        this.openedAt = nanoTime.getAsLong();
     }
 
     @Override
@@ -142,6 +149,7 @@ final class RoutedStream implements TaskStream {
     private void chunk(StreamEvent.Chunk c) {
         chunks++;
         bytes += c.data().length;
+        stats.chunk(c.data().length);
         byte[] payload = dataPayload(c.seq(), c.data());
         held.add(new Held(c.seq(), payload, c.data().length));
         heldBytes += c.data().length;
@@ -285,6 +293,7 @@ final class RoutedStream implements TaskStream {
         }
         status = s;
         end = payload == null ? counts(false, Status.CANCELLED) : payload;
+        stats.ended(s, nanoTime.getAsLong() - openedAt); // before the readers hear of the end
         subscription.close();
         if (idleCheck != null) {
             idleCheck.cancel(false);

@@ -72,6 +72,11 @@ public final class RoutedTasks implements TaskService, AutoCloseable {
         return max < 0 ? OptionalLong.empty() : OptionalLong.of(max);
     }
 
+    /** For {@link StreamMetrics}. */
+    StreamRegistry streamRegistry() {
+        return streams;
+    }
+
     /** Running streams end ({@code cancelled}); the stream timers stop. */
     @Override
     public void close() {

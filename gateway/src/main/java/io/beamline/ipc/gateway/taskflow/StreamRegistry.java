@@ -22,6 +22,7 @@ final class StreamRegistry implements AutoCloseable {
 
     private final Map<String, Entry> streams = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
+    private final StreamStats stats = new StreamStats();
     /** Ended streams in end order, so the oldest can be forgotten first (streams.replay_max_ended). */
     private final ArrayDeque<Map.Entry<String, Entry>> ended = new ArrayDeque<>();
     private final StreamsConfig config;
@@ -50,9 +51,10 @@ final class StreamRegistry implements AutoCloseable {
         }
         Entry[] entry = new Entry[1];
         RoutedStream stream = new RoutedStream(taskId, traceId, config, notices, timers, System::nanoTime,
-                () -> ended(taskId, entry[0]));
+                () -> ended(taskId, entry[0]), stats);
         entry[0] = new Entry(stream, uid);
         streams.put(taskId, entry[0]);
+        stats.opened();
         return Optional.of(stream);
     }
 
@@ -67,6 +69,10 @@ final class StreamRegistry implements AutoCloseable {
 
     int running() {
         return running.get();
+    }
+
+    StreamStats stats() {
+        return stats;
     }
 
     /** Kept for replay until streams.replay_ttl_ms has passed or streams.replay_max_ended newer ones ended. */
