@@ -103,7 +103,7 @@ final class Deployment implements AutoCloseable {
         return Double.parseDouble(m.group(1));
     }
 
-    private static String scrape(LauncherProcess gateway) {
+    static String scrape(LauncherProcess gateway) {
         Matcher port = Pattern.compile("admin: http://127\\.0\\.0\\.1:(\\d+)/").matcher(gateway.stdout());
         if (!port.find()) {
             throw new AssertionError("the gateway did not print its admin port:\n" + gateway.stdout());
