@@ -157,7 +157,7 @@ class MetricsIT {
     /** How much a sample rose; a series that did not exist before counts from 0. */
     private static double rise(Map<String, Double> before, Map<String, Double> after, String series) {
         String key = canonical(series);
-        assertThat(after).as("series %s in /metrics", series).containsKey(key);
+        assertThat(after.containsKey(key)).as("series %s in /metrics", series).isTrue();
         return after.get(key) - before.getOrDefault(key, 0.0);
     }
 
