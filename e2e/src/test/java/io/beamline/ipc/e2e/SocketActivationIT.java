@@ -74,8 +74,8 @@ class SocketActivationIT {
     void theFirstConnectionStartsTheGatewayAndItExitsWhenIdleLeavingTheSocketFile(@TempDir Path dir)
             throws Exception {
         Path sock = dir.resolve("gw.sock");
-        try (Proc activate = Proc.start(dir, Map.of("BEAMLINE_IPC_ACTIVATION_IDLE_EXIT_MS", "1000"),
-                SOCKET_ACTIVATE.toString(), "-l", sock.toString(), gateway(), "--nats", nats.url())) {
+        try (Proc activate = socketActivate(dir, Map.of("BEAMLINE_IPC_ACTIVATION_IDLE_EXIT_MS", "1000"),
+                "-l", sock.toString(), gateway(), "--nats", nats.url())) {
             await().atMost(START).until(() -> activate.stderr().contains("Listening on " + sock));
 
             // (1) Nothing runs before someone connects: the process is still systemd-socket-activate.
@@ -134,8 +134,8 @@ class SocketActivationIT {
     void twoSocketsStopTheStartWithAClearError(@TempDir Path dir) throws Exception {
         Path a = dir.resolve("a.sock");
         Path b = dir.resolve("b.sock");
-        try (Proc activate = Proc.start(dir, Map.of(), SOCKET_ACTIVATE.toString(), "-l", a.toString(), "-l",
-                b.toString(), gateway(), "--nats", nats.url())) {
+        try (Proc activate = socketActivate(dir, Map.of(), "-l", a.toString(), "-l", b.toString(), gateway(),
+                "--nats", nats.url())) {
             await().atMost(START).until(() -> activate.stderr().contains("Listening on " + b));
             try (SocketChannel trigger = connect(a)) {
                 assertThat(activate.awaitExit(START)).as("exit code: could not start").isEqualTo(1);
@@ -143,6 +143,20 @@ class SocketActivationIT {
             assertThat(activate.stderr()).contains("ipc-gateway: cannot start: socket activation: systemd passed 2"
                     + " sockets (LISTEN_FDS=2); the gateway serves exactly one");
         }
+    }
+
+    /**
+     * systemd-socket-activate gives the service only the variables named with {@code -E} (and LISTEN_*), not
+     * its own environment: the test's settings are passed that way.
+     */
+    private static Proc socketActivate(Path dir, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(SOCKET_ACTIVATE.toString()));
+        Map<String, String> all = new java.util.TreeMap<>(Proc.BASE_ENV);
+        all.putAll(env);
+        all.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        all.forEach((k, v) -> command.add("--setenv=" + k + "=" + v));
+        command.addAll(List.of(args));
+        return Proc.start(dir, env, command.toArray(String[]::new));
     }
 
     private static String gateway() {
@@ -186,6 +200,10 @@ class SocketActivationIT {
     /** A process that is not one of our launchers (it starts one), output captured like LauncherProcess's. */
     private record Proc(Process process, Path out, Path err) implements AutoCloseable {
 
+        /** Leak detection on; never the admin port a developer's gateway may hold. */
+        static final Map<String, String> BASE_ENV = Map.of("JAVA_OPTS", "-Dio.netty.leakDetection.level=PARANOID",
+                "BEAMLINE_ADMIN_PORT", "0");
+
         static Proc start(Path dir, Map<String, String> env, String... command) throws IOException {
             Path logs = Files.createDirectories(Path.of("target", "process-logs"));
             Path out = Files.createTempFile(logs, "socket-activation-", ".out");
@@ -195,8 +213,7 @@ class SocketActivationIT {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().keySet().removeIf(k -> k.startsWith("BEAMLINE_") || k.startsWith("CGW_IPC_")
                     || k.startsWith("LISTEN_"));
-            pb.environment().put("JAVA_OPTS", "-Dio.netty.leakDetection.level=PARANOID");
-            pb.environment().put("BEAMLINE_ADMIN_PORT", "0");
+            pb.environment().putAll(BASE_ENV);
             pb.environment().putAll(env);
             return new Proc(pb.start(), out, err);
         }
