@@ -4,6 +4,7 @@ import io.beamline.ipc.gateway.config.GatewayConfig;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.beamline.ipc.gateway.ipc.IpcMetrics;
 import io.beamline.ipc.gateway.ipc.IpcServer;
+import io.beamline.ipc.gateway.ipc.SystemdActivation;
 import io.beamline.ipc.gateway.observability.AdminServer;
 import io.beamline.ipc.gateway.observability.GatewayMetrics;
 import io.beamline.ipc.gateway.observability.Readiness;
@@ -73,6 +74,7 @@ public final class Gateway implements AutoCloseable {
 
     /** NATS connects in the background: the socket serves at once, TASK_* get 503 until NATS is up. */
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
+        var activation = SystemdActivation.take(); // first: a wrong fd stops the start before anything runs
         GatewayMetrics metrics = new GatewayMetrics();
         DrainGate drain = new DrainGate();
         RouterClient router = RouterClient.start(config.nats());
@@ -98,7 +100,7 @@ public final class Gateway implements AutoCloseable {
             SubmitGates gates = new SubmitGates(List.of(drain, rateLimits, backpressure, breaker, admission));
             backpressure.start();
             routed = new RoutedTasks(router, config.router(), config.streams(), gates, tasks);
-            ipc = IpcServer.start(config.ipc(), config.streams(), routed, metrics.meters());
+            ipc = IpcServer.start(config.ipc(), config.streams(), routed, metrics.meters(), activation);
             metrics.bind(new IpcMetrics(ipc), new RouterMetrics(router), new TaskMetrics(tasks),
                     new RateLimitMetrics(rateLimits), new BreakerMetrics(breaker),
                     new BackpressureMetrics(backpressure), new AdmissionMetrics(admission));
@@ -111,7 +113,10 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("admin endpoint on http://127.0.0.1:{} (/metrics, /health/live, /health/ready)",
                         admin.port());
             }
-            return new Gateway(config, ipc, router, routed, tasks, metrics, admin, drain, backpressure, rateLimits);
+            Gateway gateway = new Gateway(config, ipc, router, routed, tasks, metrics, admin, drain, backpressure,
+                    rateLimits);
+            exitWhenIdle(config, ipc, router, gateway);
+            return gateway;
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (backpressure != null) {
                 backpressure.close();
@@ -128,6 +133,19 @@ public final class Gateway implements AutoCloseable {
             router.close();
             throw e;
         }
+    }
+
+    /** ipc.activation_idle_exit_ms: only a socket-activated gateway may go, systemd starts it again. */
+    private static void exitWhenIdle(GatewayConfig config, IpcServer ipc, RouterClient router, Gateway gateway) {
+        if (!config.activation().idleExitEnabled()) {
+            return;
+        }
+        if (!ipc.socketActivated()) {
+            LOG.info("ipc.activation_idle_exit_ms = {} has no effect: the gateway was not started by systemd socket "
+                    + "activation", config.activation().idleExit().toMillis());
+            return;
+        }
+        ipc.exitWhenIdle(config.activation().idleExit(), () -> router.pending() > 0, gateway::close);
     }
 
     /** The Router path: pending requests, late replies, the NATS pool's state. */

@@ -8,7 +8,7 @@ import java.time.Duration;
 public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router, TasksConfig tasks, StreamsConfig streams,
                             AdminConfig admin, Duration drainTimeout, String logLevel,
                             RateLimitConfig rateLimit, BreakerConfig breaker, BackpressureConfig backpressure,
-                            AdmissionConfig admission) {
+                            AdmissionConfig admission, ActivationConfig activation) {
 
     static GatewayConfig from(ConfigLoader c) {
         int timeout = c.get(ROUTER_TIMEOUT_MS);
@@ -38,7 +38,8 @@ public record GatewayConfig(IpcConfig ipc, NatsConfig nats, RouterConfig router,
                 new BackpressureConfig(Duration.ofMillis(c.get(BACKPRESSURE_POLL_INTERVAL_MS)),
                         c.get(BACKPRESSURE_SUBJECT), Duration.ofMillis(c.get(BACKPRESSURE_TIMEOUT_MS)),
                         c.get(BACKPRESSURE_ACTIVE_POLLS_BEFORE_BREAKER)),
-                new AdmissionConfig(c.get(ADMISSION_MAX_IN_FLIGHT), Duration.ofMillis(c.get(ADMISSION_RETRY_AFTER_MS))));
+                new AdmissionConfig(c.get(ADMISSION_MAX_IN_FLIGHT), Duration.ofMillis(c.get(ADMISSION_RETRY_AFTER_MS))),
+                new ActivationConfig(Duration.ofMillis(c.get(ACTIVATION_IDLE_EXIT_MS))));
     }
 
     private static NatsConfig nats(ConfigLoader c) {

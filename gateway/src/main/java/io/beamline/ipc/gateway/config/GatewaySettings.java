@@ -304,6 +304,14 @@ public final class GatewaySettings {
             "ratelimit.redis.on_failure", "fail_open", Parsers.onRedisFailure(),
             "when Redis fails: admit (fail_open) or refuse with rate_limit_unavailable (fail_closed); counted");
 
+    // Off by default; only a gateway started by systemd socket activation exits when idle (systemd starts it
+    // again on the next connection). Without activation it would simply be gone: the setting then does nothing.
+    public static final Setting<Integer> ACTIVATION_IDLE_EXIT_MS = declare("ipc.activation_idle_exit_ms",
+            "0", Parsers.zeroOr(Parsers.intIn(1000, 86_400_000)).noting("0 = off; only under socket activation"),
+            "when started by systemd socket activation: with no connection open and nothing in flight for this "
+                    + "long, drain and exit 0 (systemd starts it again on the next connection); 0 = never",
+            "CGW_IPC_ACTIVATION_IDLE_EXIT_MS");
+
     private GatewaySettings() {
     }
 

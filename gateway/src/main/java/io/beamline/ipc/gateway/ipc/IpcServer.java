@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -29,8 +30,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +56,15 @@ public final class IpcServer implements AutoCloseable {
     private final AtomicInteger unanswered;
     private final ChannelGroup connections;
     private final MemoryBudget budget;
+    // Socket activation: systemd's socket (its file is left alone at close) and every connection accepted.
+    private final Optional<SystemdActivation> activation;
+    private final LongAdder accepted;
 
     private IpcServer(IpcConfig config, EventLoopGroup group, SocketFile socketFile, ConnectionLimiter limiter,
                       Channel serverChannel, AtomicInteger unanswered, ChannelGroup connections,
-                      MemoryBudget budget) {
+                      MemoryBudget budget, Optional<SystemdActivation> activation, LongAdder accepted) {
+        this.activation = activation;
+        this.accepted = accepted;
         this.config = config;
         this.group = group;
         this.socketFile = socketFile;
@@ -88,6 +97,15 @@ public final class IpcServer implements AutoCloseable {
     /** Binds and publishes the socket; returns once clients can connect. Answers are counted in {@code meters}. */
     public static IpcServer start(IpcConfig config, StreamsConfig streams, TaskService tasks, MeterRegistry meters)
             throws IOException, InterruptedException {
+        return start(config, streams, tasks, meters, Optional.empty());
+    }
+
+    /**
+     * Like {@link #start(IpcConfig, StreamsConfig, TaskService, MeterRegistry)}, but with a socket systemd
+     * passed, when there is one: served as it is (systemd made its file and set its mode), never bound here.
+     */
+    public static IpcServer start(IpcConfig config, StreamsConfig streams, TaskService tasks, MeterRegistry meters,
+                                  Optional<SystemdActivation> activation) throws IOException, InterruptedException {
         if (!Epoll.isAvailable()) {
             throw new IOException("Netty epoll transport unavailable", Epoll.unavailabilityCause());
         }
@@ -103,13 +121,18 @@ public final class IpcServer implements AutoCloseable {
         AtomicInteger unanswered = new AtomicInteger();
         ChannelGroup connections = new DefaultChannelGroup("ipc-connections", GlobalEventExecutor.INSTANCE);
 
-        SocketFile socketFile = SocketFile.prepare(config.socketPath());
+        SocketFile socketFile = activation.isEmpty() ? SocketFile.prepare(config.socketPath()) : null;
+        LongAdder accepted = new LongAdder();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads(config),
                 new DefaultThreadFactory("ipc-io"), EpollIoHandler.newFactory());
         try {
+            io.netty.channel.ChannelFactory<ServerChannel> channels = activation.isEmpty()
+                    ? EpollServerDomainSocketChannel::new
+                    // active: it listens already, so accepting starts on registration, without a bind
+                    : () -> new EpollServerDomainSocketChannel(activation.get().socket().fd(), true);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
-                    .channel(EpollServerDomainSocketChannel.class)
+                    .channelFactory(channels)
                     // Answers queued for one slow reader beyond the high mark stop reading it (until below the low).
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(config.writeBufferLowBytes(), config.writeBufferHighBytes()))
@@ -117,6 +140,7 @@ public final class IpcServer implements AutoCloseable {
                         @Override
                         protected void initChannel(DomainSocketChannel ch) {
                             connections.add(ch); // removed by the group when the channel closes
+                            accepted.increment();
                             ChannelPipeline p = ch.pipeline();
                             ReadGate gate = new ReadGate(ch, config.maxInFlightPerConnection(), budget);
                             ch.attr(ReadGate.KEY).set(gate);
@@ -136,22 +160,59 @@ public final class IpcServer implements AutoCloseable {
                                     streams.maxBufferedBytes()));
                         }
                     });
-            Channel server = b.bind(new DomainSocketAddress(socketFile.bindPath().toFile())).sync().channel();
-            socketFile.publish();
-            LOG.info("listening on {} (max {} connections, {} per pid, {} per uid, max frame {} bytes, "
-                            + "allowed uids {})", config.socketPath(), config.maxConnections(),
-                    limits.maxConnectionsPerPid(), limits.maxConnectionsPerUid(), config.maxFrameBytes(),
-                    config.allowedUids());
-            return new IpcServer(config, group, socketFile, limiter, server, unanswered, connections, budget);
+            Channel server;
+            if (activation.isEmpty()) {
+                server = b.bind(new DomainSocketAddress(socketFile.bindPath().toFile())).sync().channel();
+                socketFile.publish();
+                LOG.info("listening on {} (max {} connections, {} per pid, {} per uid, max frame {} bytes, "
+                                + "allowed uids {})", config.socketPath(), config.maxConnections(),
+                        limits.maxConnectionsPerPid(), limits.maxConnectionsPerUid(), config.maxFrameBytes(),
+                        config.allowedUids());
+            } else {
+                server = b.register().sync().channel();
+                SystemdActivation a = activation.get();
+                LOG.info("listening on inherited socket {} at {} (max {} connections, {} per pid, {} per uid, max frame"
+                                + " {} bytes, allowed uids {}; its file and modes are systemd's)", a.describe(),
+                        a.socket().describe(), config.maxConnections(), limits.maxConnectionsPerPid(),
+                        limits.maxConnectionsPerUid(), config.maxFrameBytes(), config.allowedUids());
+                if (a.socket().path().filter(config.socketPath()::equals).isEmpty()) {
+                    LOG.info("ipc.socket_path {} is not used: systemd passed the socket", config.socketPath());
+                }
+            }
+            return new IpcServer(config, group, socketFile, limiter, server, unanswered, connections, budget,
+                    activation, accepted);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            socketFile.close();
+            if (socketFile != null) {
+                socketFile.close();
+            }
             throw e;
         }
     }
 
+    /** Where clients connect: {@code ipc.socket_path}, or the path of the socket systemd passed. */
     public Path socketPath() {
-        return config.socketPath();
+        return activation.flatMap(a -> a.socket().path()).orElse(config.socketPath());
+    }
+
+    /** Whether the socket came from systemd (socket activation) rather than being bound here. */
+    public boolean socketActivated() {
+        return activation.isPresent();
+    }
+
+    /** Connections accepted since start, refused ones included: a count that only grows. */
+    public long acceptedConnections() {
+        return accepted.sum();
+    }
+
+    /**
+     * {@code ipc.activation_idle_exit_ms}: runs {@code exit} once no connection has been open and nothing in
+     * flight (here, or {@code busyElsewhere}) for {@code idle}. Checked on an event loop; stops with the server.
+     */
+    public void exitWhenIdle(Duration idle, BooleanSupplier busyElsewhere, Runnable exit) {
+        IdleExit idleExit = new IdleExit(idle, System::nanoTime, accepted::sum,
+                () -> !connections.isEmpty() || unanswered.get() > 0 || busyElsewhere.getAsBoolean(), exit);
+        idleExit.scheduleOn(group.next(), IdleExit.checkInterval(idle));
     }
 
     public int openConnections() {
@@ -191,10 +252,12 @@ public final class IpcServer implements AutoCloseable {
     /** Stops accepting, closes every connection, removes the socket file. */
     public void close(Duration quietPeriod) {
         serverChannel.close().syncUninterruptibly();
-        socketFile.close();
+        if (socketFile != null) { // an inherited socket's file is systemd's: it stays
+            socketFile.close();
+        }
         group.shutdownGracefully(quietPeriod.toMillis(), Math.max(quietPeriod.toMillis(), 2_000), TimeUnit.MILLISECONDS)
                 .syncUninterruptibly();
-        LOG.info("stopped listening on {}", config.socketPath());
+        LOG.info("stopped listening on {}", socketPath());
     }
 
     @Override
