@@ -154,6 +154,7 @@ class ReloadIT {
             await().atMost(Deployment.START).until(() -> g.stderr().contains(
                     "configuration reload refused, the running configuration is kept: cannot read config file "
                             + config));
+            assertThat(g.stderr()).as("one line").doesNotContain("\n in 'reader'");
             assertRefusedByThePidCap(socket);
 
             assertThat(first.submit(submit("fast")).get().decision()).as("still serving").isPresent();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * What a reload does with a configuration read again: refuse it whole when it is invalid, else apply the
@@ -14,6 +15,11 @@ public sealed interface ReloadDecision {
 
     /** The new configuration is invalid; the running one stays as it is. */
     record Refused(String problem) implements ReloadDecision {
+        /** On one line: a YAML parser's message points at the spot over several (excerpt, caret). */
+        public Refused {
+            problem = problem.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.equals("^"))
+                    .collect(Collectors.joining(" "));
+        }
     }
 
     /**
