@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.client.IpcClient;
+import io.beamline.ipc.client.IpcClientOptions;
 import io.beamline.ipc.client.TaskResponse;
 import io.beamline.ipc.protocol.Frame;
 import io.beamline.ipc.protocol.Json;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReloadIT {
 
     /** How long the Router holds the task in flight across the reload: seconds for a busy machine to HUP. */
-    private static final int IN_FLIGHT_MS = 5_000;
+    private static final int IN_FLIGHT_MS = 15_000;
 
     private Path dir;
     private NatsServerProcess nats;
@@ -84,17 +85,23 @@ class ReloadIT {
         return p;
     }
 
+    /** Generous timeouts: the machine running the tests may be busy; no assertion here is about time. */
+    private static IpcClient connect(Path socket) {
+        return IpcClient.connect(socket, IpcClientOptions.defaults().withConnectTimeout(Deployment.START)
+                .withRequestTimeout(Deployment.START));
+    }
+
     private static RawIpcConnection served(Path socket) {
         RawIpcConnection c = RawIpcConnection.open(socket);
         c.send(Frame.of(MessageType.PING));
-        assertThat(c.read().type()).isEqualTo(MessageType.PONG);
+        assertThat(c.read(Deployment.START).type()).isEqualTo(MessageType.PONG);
         return c;
     }
 
     /** A new connection from this process is refused by the per-process cap (docs/PROTOCOL.md: code 8, 503). */
     private static void assertRefusedByThePidCap(Path socket) {
         try (RawIpcConnection over = RawIpcConnection.open(socket)) {
-            Frame answer = over.read();
+            Frame answer = over.read(Deployment.START);
             assertThat(answer.type()).isEqualTo(MessageType.RESPONSE_ERROR);
             JsonNode error = Json.parseObject(answer.payload()).path("error");
             assertThat(error.path("code").asInt()).isEqualTo(8);
@@ -110,8 +117,8 @@ class ReloadIT {
         Path config = Files.writeString(dir.resolve("lower.yaml"), "ipc:\n  max_connections_per_pid: 8\n");
         Path socket = dir.resolve("lower.sock");
         try (LauncherProcess g = gateway(config, socket);
-             IpcClient first = IpcClient.connect(socket);
-             IpcClient second = IpcClient.connect(socket);
+             IpcClient first = connect(socket);
+             IpcClient second = connect(socket);
              RawIpcConnection third = served(socket)) { // 3 held under the cap of 8
             CompletableFuture<TaskResponse> inFlight = first.submit(submit("default"));
             await().until(() -> Deployment.metric(g, "router_requests_pending") == 1);
@@ -128,7 +135,7 @@ class ReloadIT {
                     .isPresent();
             assertThat(second.ping().get()).as("held connections above the new cap stay open").isNotNull();
             third.send(Frame.of(MessageType.PING));
-            assertThat(third.read().type()).isEqualTo(MessageType.PONG);
+            assertThat(third.read(Deployment.START).type()).isEqualTo(MessageType.PONG);
             assertThat(first.submit(submit("fast")).get().decision()).isPresent();
             assertThat(g.stderr()).doesNotContain("LEAK", "takes effect after a restart");
         }
@@ -139,8 +146,8 @@ class ReloadIT {
         Path config = Files.writeString(dir.resolve("invalid.yaml"), "ipc:\n  max_connections_per_pid: 2\n");
         Path socket = dir.resolve("invalid.sock");
         try (LauncherProcess g = gateway(config, socket);
-             IpcClient first = IpcClient.connect(socket);
-             IpcClient second = IpcClient.connect(socket)) {
+             IpcClient first = connect(socket);
+             IpcClient second = connect(socket)) {
             // A valid raise beside an invalid value: nothing of it applies.
             Files.writeString(config, "ipc:\n  max_connections_per_pid: 8\nadmission:\n  max_in_flight: 0\n");
             hangup(g);
@@ -175,7 +182,7 @@ class ReloadIT {
                     .contains("configuration unchanged (1 setting(s) changed need a restart)"));
             assertThat(g.stderr()).contains(
                     "ipc.max_frame_bytes changed; takes effect after a restart (the running value is kept)");
-            try (IpcClient client = IpcClient.connect(socket)) {
+            try (IpcClient client = connect(socket)) {
                 assertThat(client.capabilities().get().maxFrameBytes()).isEqualTo(65536);
             }
         }
