@@ -1,6 +1,7 @@
 package io.beamline.ipc.gateway;
 
 import io.beamline.ipc.gateway.config.GatewayConfig;
+import io.beamline.ipc.gateway.config.LiveConfig;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.beamline.ipc.gateway.ipc.IpcMetrics;
 import io.beamline.ipc.gateway.ipc.IpcServer;
@@ -74,6 +75,12 @@ public final class Gateway implements AutoCloseable {
 
     /** NATS connects in the background: the socket serves at once, TASK_* get 503 until NATS is up. */
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
+        return start(new LiveConfig(config));
+    }
+
+    /** Like {@link #start(GatewayConfig)}; the parts that own reloadable settings read them from {@code live}. */
+    public static Gateway start(LiveConfig live) throws IOException, InterruptedException {
+        GatewayConfig config = live.get();
         var activation = SystemdActivation.take(); // first: a wrong fd stops the start before anything runs
         GatewayMetrics metrics = new GatewayMetrics();
         DrainGate drain = new DrainGate();
@@ -85,22 +92,23 @@ public final class Gateway implements AutoCloseable {
         try {
             TaskRegistry tasks = new TaskRegistry(config.tasks().registrySize(), config.tasks().ttl(),
                     Clock.systemUTC());
-            rateLimits = RateLimitGate.create(config.rateLimit());
+            rateLimits = RateLimitGate.create(live.view(GatewayConfig::rateLimit));
             RouterBreaker breaker = new RouterBreaker(config.breaker(), Clock.systemUTC());
             router.pool().onReconnected(breaker::transportRecovered);
             backpressure = new RouterBackpressure(config.backpressure(), () -> router.request(RouterCall.BACKPRESSURE,
                     config.backpressure().subject(), Map.of("version", "1"),
                     Json.write(JsonNodeFactory.instance.objectNode().put("subject", config.router().subject())),
                     config.backpressure().timeout()), breaker::openForBackpressure);
-            InFlightLimit admission = new InFlightLimit(config.admission());
+            InFlightLimit admission = new InFlightLimit(live.view(GatewayConfig::admission));
             // Asked in order before a submit reaches the Router; the first refusal answers it. A stopping
             // gateway takes no new work (503 shutting_down); rate limits per uid and tenant (429 rate_limited)
             // are cheap; then Router overload (429 router_overloaded), the breaker (503 circuit_open) and the
             // in-flight cap (503 gateway_overloaded): the gates that hold something for a submit come last.
             SubmitGates gates = new SubmitGates(List.of(drain, rateLimits, backpressure, breaker, admission));
             backpressure.start();
-            routed = new RoutedTasks(router, config.router(), config.streams(), gates, tasks);
-            ipc = IpcServer.start(config.ipc(), config.streams(), routed, metrics.meters(), activation);
+            routed = new RoutedTasks(router, live.view(GatewayConfig::router), config.streams(), gates, tasks);
+            ipc = IpcServer.start(live.view(GatewayConfig::ipc), config.streams(), routed, metrics.meters(),
+                    activation);
             metrics.bind(new IpcMetrics(ipc), new RouterMetrics(router), new TaskMetrics(tasks),
                     new RateLimitMetrics(rateLimits), new BreakerMetrics(breaker),
                     new BackpressureMetrics(backpressure), new AdmissionMetrics(admission));

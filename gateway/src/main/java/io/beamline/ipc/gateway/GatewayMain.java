@@ -3,9 +3,12 @@ package io.beamline.ipc.gateway;
 import ch.qos.logback.classic.Level;
 import io.beamline.ipc.gateway.config.ConfigException;
 import io.beamline.ipc.gateway.config.ConfigLoader;
+import io.beamline.ipc.gateway.config.ConfigReloader;
 import io.beamline.ipc.gateway.config.GatewayConfig;
 import io.beamline.ipc.gateway.config.GatewaySettings;
+import io.beamline.ipc.gateway.config.LiveConfig;
 import io.beamline.ipc.gateway.config.Setting;
+import io.beamline.ipc.process.ReloadSignal;
 import io.beamline.ipc.process.ShutdownSignals;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -117,13 +120,15 @@ public final class GatewayMain {
         Logger log = LoggerFactory.getLogger(GatewayMain.class);
 
         Gateway gateway;
+        LiveConfig live = new LiveConfig(config);
         try {
-            gateway = Gateway.start(config);
+            gateway = Gateway.start(live);
         } catch (IOException e) {
             err.println("ipc-gateway: cannot start: " + e.getMessage());
             return EXIT_START_FAILED;
         }
         ShutdownSignals.onTerminate(gateway::close);
+        onHangupReload(live, loaded, parsed, log);
         out.println("Beamline IPC gateway " + Version.get() + " listening on " + gateway.socketPath());
         out.println("  try: bin/ipc --socket " + gateway.socketPath() + " ping");
         gateway.adminPort().ifPresent(port ->
@@ -132,6 +137,24 @@ public final class GatewayMain {
         gateway.awaitStop();
         log.info("stopped");
         return 0;
+    }
+
+    /**
+     * SIGHUP reads the same sources again (the file; this process's environment and flags do not change) and
+     * applies what may change without a restart (docs/operations/reload.md).
+     */
+    private static void onHangupReload(LiveConfig live, ConfigLoader loaded, ParseResult parsed, Logger log) {
+        Path file = parsed.matchedOptionValue("--config", null);
+        Map<String, String> env = System.getenv();
+        Map<String, String> flags = overrides(parsed);
+        ConfigReloader reloader = new ConfigReloader(live, loaded, () -> ConfigLoader.resolve(file, env, flags),
+                applied -> ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.beamline"))
+                        .setLevel(Level.toLevel(applied.logLevel())));
+        try {
+            ReloadSignal.onHangup(reloader::requestReload);
+        } catch (IllegalArgumentException e) { // e.g. a JVM run with -Xrs
+            log.warn("SIGHUP cannot be handled ({}); configuration reload is off", e.getMessage());
+        }
     }
 
     /** The flags given that stand for settings, by setting key: they win over file and environment. */

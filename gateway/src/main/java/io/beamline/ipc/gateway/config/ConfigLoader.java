@@ -65,12 +65,28 @@ public final class ConfigLoader {
         return GatewayConfig.from(this);
     }
 
-    /** One line per setting: key, effective value, where it came from, its environment name. */
+    /**
+     * One line per setting: key, effective value, where it came from, its environment name, and
+     * {@code restart} for a setting a SIGHUP reload does not change (docs/operations/reload.md).
+     */
     public List<String> describe() {
         return GatewaySettings.ALL.stream()
-                .map(s -> String.format("%-30s = %-40s # from %s; env %s", s.key(), shown(s),
-                        raw.get(s.key()).source(), s.envName()))
+                .map(s -> String.format("%-30s = %-40s # from %s; env %s%s", s.key(), shown(s),
+                        raw.get(s.key()).source(), s.envName(), s.reloadable() ? "" : "; restart"))
                 .toList();
+    }
+
+    /** The text of a setting as its source gave it (before parsing). */
+    String rawValue(Setting<?> setting) {
+        return raw.get(setting.key()).value();
+    }
+
+    /** This configuration with the values (and their sources) of {@code taken} from {@code other}. */
+    ConfigLoader with(ConfigLoader other, List<Setting<?>> taken) {
+        ConfigLoader merged = new ConfigLoader();
+        merged.raw.putAll(raw);
+        taken.forEach(s -> merged.raw.put(s.key(), other.raw.get(s.key())));
+        return merged;
     }
 
     private String shown(Setting<?> s) {

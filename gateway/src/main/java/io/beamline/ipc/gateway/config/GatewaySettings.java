@@ -28,7 +28,7 @@ public final class GatewaySettings {
             "Unix socket path; default $XDG_RUNTIME_DIR/beamline/gateway.sock, else /tmp/beamline-gateway.sock",
             "CGW_IPC_SOCKET_PATH");
 
-    public static final Setting<Integer> MAX_CONNECTIONS = declare("ipc.max_connections", "1024",
+    public static final Setting<Integer> MAX_CONNECTIONS = reloadable("ipc.max_connections", "1024",
             Parsers.intIn(1, 65_536),
             "client connections served at once; one more gets an OVERLOADED error frame, then close",
             "CGW_IPC_MAX_CONNECTIONS");
@@ -37,7 +37,7 @@ public final class GatewaySettings {
             Integer.toString(Frame.MAX_FRAME_BYTES), Parsers.intIn(1024, Frame.MAX_FRAME_BYTES),
             "largest frame accepted, header included");
 
-    public static final Setting<UidAllowList> ALLOWED_UIDS = declare("ipc.allowed_uids", "self,0",
+    public static final Setting<UidAllowList> ALLOWED_UIDS = reloadable("ipc.allowed_uids", "self,0",
             Parsers.uids(), "peer uids let in; others get PERMISSION_DENIED, then close");
 
     // One loop serves tens of thousands of requests a second; a second one on a laptop's cores only adds
@@ -45,7 +45,7 @@ public final class GatewaySettings {
     public static final Setting<Integer> IO_THREADS = declare("ipc.io_threads", "1",
             Parsers.intIn(0, 64).noting("0 = one per core"), "Netty event-loop threads serving the socket");
 
-    public static final Setting<Integer> MAX_IN_FLIGHT_PER_CONNECTION = declare(
+    public static final Setting<Integer> MAX_IN_FLIGHT_PER_CONNECTION = reloadable(
             "ipc.max_in_flight_per_connection", "256", Parsers.intIn(1, 65_536),
             "requests one connection may have unanswered; beyond it the gateway stops reading that connection "
                     + "until answers drain (the client is slowed, not failed)");
@@ -60,23 +60,23 @@ public final class GatewaySettings {
             "a stopped slow reader is read again once its queued answers drain below this");
 
     // An editor runs several plugins, each with a few connections; a runaway process must not take every slot.
-    public static final Setting<Integer> MAX_CONNECTIONS_PER_PID = declare("ipc.max_connections_per_pid",
+    public static final Setting<Integer> MAX_CONNECTIONS_PER_PID = reloadable("ipc.max_connections_per_pid",
             Integer.toString(IpcLimits.DEFAULT_MAX_CONNECTIONS_PER_PID), Parsers.intIn(1, 65_536),
             "connections one client process (peer pid) may hold at once; one more gets OVERLOADED "
                     + "connection_limit_pid, then close");
 
     // 64 below ipc.max_connections: one user's runaway processes leave root and the other allowed uids room.
-    public static final Setting<Integer> MAX_CONNECTIONS_PER_UID = declare("ipc.max_connections_per_uid",
+    public static final Setting<Integer> MAX_CONNECTIONS_PER_UID = reloadable("ipc.max_connections_per_uid",
             Integer.toString(IpcLimits.DEFAULT_MAX_CONNECTIONS_PER_UID), Parsers.intIn(1, 65_536),
             "connections one peer uid may hold at once, over all its processes; one more gets OVERLOADED "
                     + "connection_limit_uid, then close");
 
-    public static final Setting<Integer> FRAME_TIMEOUT_MS = declare("ipc.frame_timeout_ms",
+    public static final Setting<Integer> FRAME_TIMEOUT_MS = reloadable("ipc.frame_timeout_ms",
             Integer.toString(IpcLimits.DEFAULT_FRAME_TIMEOUT_MS), Parsers.intIn(100, 600_000),
             "a frame whose first byte arrived must be complete within this; else TIMEOUT frame_timeout, then close");
 
     // Off by default: an editor keeps one connection open all day, and an idle connection costs little.
-    public static final Setting<Integer> IDLE_TIMEOUT_MS = declare("ipc.idle_timeout_ms",
+    public static final Setting<Integer> IDLE_TIMEOUT_MS = reloadable("ipc.idle_timeout_ms",
             Integer.toString(IpcLimits.DEFAULT_IDLE_TIMEOUT_MS), Parsers.zeroOr(Parsers.intIn(1000, 86_400_000)),
             "a connection with nothing in flight and nothing read or written for this long is closed "
                     + "(CONNECTION_CLOSED idle_timeout); 0 = never");
@@ -148,11 +148,11 @@ public final class GatewaySettings {
     public static final Setting<String> ROUTER_SUBJECT = declare("router.subject", "beamline.router.v1.decide",
             Parsers.subject(), "subject of the Router's decide service", "CGW_IPC_ROUTER_SUBJECT");
 
-    public static final Setting<Integer> ROUTER_TIMEOUT_MS = declare("router.timeout_ms", "5000",
+    public static final Setting<Integer> ROUTER_TIMEOUT_MS = reloadable("router.timeout_ms", "5000",
             Parsers.intIn(100, 300_000), "default deadline of a Router request, in ms", "CGW_IPC_TIMEOUT_MS");
 
     // Checked against router.timeout_ms by GatewayConfig.
-    public static final Setting<Integer> ROUTER_MAX_TIMEOUT_MS = declare("router.max_timeout_ms", "30000",
+    public static final Setting<Integer> ROUTER_MAX_TIMEOUT_MS = reloadable("router.max_timeout_ms", "30000",
             Parsers.intIn(100, 300_000).noting("at least router.timeout_ms"), "cap on a client's deadline_ms");
 
     public static final Setting<String> ROUTER_DEFAULT_TENANT = declare("router.default_tenant", "default_tenant",
@@ -240,11 +240,11 @@ public final class GatewaySettings {
             "backpressure.active_polls_before_breaker", "3", Parsers.intIn(1, 1000),
             "the breaker opens after more than this many consecutive active polls");
 
-    public static final Setting<Integer> ADMISSION_MAX_IN_FLIGHT = declare("admission.max_in_flight", "1000",
+    public static final Setting<Integer> ADMISSION_MAX_IN_FLIGHT = reloadable("admission.max_in_flight", "1000",
             Parsers.intIn(1, 1_000_000),
             "submits in flight over all connections; one more gets 503 gateway_overloaded at once");
 
-    public static final Setting<Integer> ADMISSION_RETRY_AFTER_MS = declare("admission.retry_after_ms", "200",
+    public static final Setting<Integer> ADMISSION_RETRY_AFTER_MS = reloadable("admission.retry_after_ms", "200",
             Parsers.intIn(0, 60_000), "retry_after_ms of a gateway_overloaded answer");
 
     public static final Setting<Boolean> ADMIN_ENABLED = declare("admin.enabled", "true", Parsers.bool(),
@@ -254,30 +254,30 @@ public final class GatewaySettings {
             Parsers.intIn(0, 65_535).noting("0 = any free port, printed at start"),
             "loopback port of the admin endpoint");
 
-    public static final Setting<String> LOG_LEVEL = declare("log.level", "info", Parsers.logLevel(),
+    public static final Setting<String> LOG_LEVEL = reloadable("log.level", "info", Parsers.logLevel(),
             "log level of the gateway's own loggers");
 
-    public static final Setting<Integer> RATELIMIT_TENANT_RATE = declare("ratelimit.tenant.rate_per_s", "0",
+    public static final Setting<Integer> RATELIMIT_TENANT_RATE = reloadable("ratelimit.tenant.rate_per_s", "0",
             Parsers.intIn(0, 1_000_000).noting("0 = no limit"),
             "submits per second each tenant may make on this gateway (token bucket)");
 
-    public static final Setting<Integer> RATELIMIT_TENANT_BURST = declare("ratelimit.tenant.burst", "0",
+    public static final Setting<Integer> RATELIMIT_TENANT_BURST = reloadable("ratelimit.tenant.burst", "0",
             Parsers.intIn(0, 1_000_000).noting("0 = one second's worth"),
             "submits a tenant may make at once after a quiet spell (bucket size)");
 
-    public static final Setting<Integer> RATELIMIT_UID_RATE = declare("ratelimit.uid.rate_per_s", "0",
+    public static final Setting<Integer> RATELIMIT_UID_RATE = reloadable("ratelimit.uid.rate_per_s", "0",
             Parsers.intIn(0, 1_000_000).noting("0 = no limit"),
             "submits per second each peer uid may make (token bucket)");
 
-    public static final Setting<Integer> RATELIMIT_UID_BURST = declare("ratelimit.uid.burst", "0",
+    public static final Setting<Integer> RATELIMIT_UID_BURST = reloadable("ratelimit.uid.burst", "0",
             Parsers.intIn(0, 1_000_000).noting("0 = one second's worth"),
             "submits a peer uid may make at once after a quiet spell (bucket size)");
 
-    public static final Setting<Map<String, RateLimitConfig.Rate>> RATELIMIT_TENANT_OVERRIDES = declare(
+    public static final Setting<Map<String, RateLimitConfig.Rate>> RATELIMIT_TENANT_OVERRIDES = reloadable(
             "ratelimit.tenant_overrides", "", Parsers.tenantRates(),
             "tenants with their own rate and burst (rate 0 = no limit for that tenant)");
 
-    public static final Setting<Integer> RATELIMIT_MAX_KEYS = declare("ratelimit.max_keys", "10000",
+    public static final Setting<Integer> RATELIMIT_MAX_KEYS = reloadable("ratelimit.max_keys", "10000",
             Parsers.intIn(16, 1_000_000),
             "buckets kept per kind (tenants, uids); past it the least used are dropped");
 
@@ -326,6 +326,14 @@ public final class GatewaySettings {
     private static <T> Setting<T> declare(String key, String defaultValue, ValueKind<T> kind, String description,
                                           String... legacyEnv) {
         return declare(key, env -> defaultValue, kind, description, legacyEnv);
+    }
+
+    /** Like {@link #declare}, for a setting a SIGHUP reload applies to the running gateway (docs/operations/reload.md). */
+    private static <T> Setting<T> reloadable(String key, String defaultValue, ValueKind<T> kind, String description,
+                                             String... legacyEnv) {
+        Setting<T> setting = new Setting<>(key, env -> defaultValue, kind, List.of(legacyEnv), description, true);
+        DECLARED.add(setting);
+        return setting;
     }
 
     /** The C gateway used /tmp; a per-user runtime directory is private and cleaned at logout. */

@@ -12,9 +12,10 @@ import java.util.function.Function;
  * The default may depend on the environment (the socket path does). {@code legacyEnv} lists the C gateway's names that are still honoured.
  *
  * @param kind the parser and the text of what it accepts; see {@link #allowed()} and {@link #parse()}
+ * @param reloadable whether a SIGHUP reload applies a new value to the running gateway (else: after a restart)
  */
 public record Setting<T>(String key, Function<Map<String, String>, String> defaultValue, ValueKind<T> kind,
-                         List<String> legacyEnv, String description) {
+                         List<String> legacyEnv, String description, boolean reloadable) {
 
     public Setting {
         if (key == null || key.isBlank()) {
@@ -24,6 +25,12 @@ public record Setting<T>(String key, Function<Map<String, String>, String> defau
         Objects.requireNonNull(kind, "kind");
         legacyEnv = List.copyOf(legacyEnv);
         Objects.requireNonNull(description, "description");
+    }
+
+    /** A setting that needs a restart to change. */
+    public Setting(String key, Function<Map<String, String>, String> defaultValue, ValueKind<T> kind,
+                   List<String> legacyEnv, String description) {
+        this(key, defaultValue, kind, legacyEnv, description, false);
     }
 
     /** What the setting accepts, in words; comes from {@link #kind()}, so it says what {@link #parse()} does. */

@@ -8,21 +8,29 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Caps connections served at once; the one over the cap is told so, then closed. */
+/**
+ * Caps connections served at once; the one over the cap is told so, then closed. The cap is read for each new
+ * connection, so a reload that lowers it turns away new ones and closes none.
+ */
 @Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimiter.class);
 
-    private final int max;
+    private final IntSupplier max;
     private final AtomicInteger open = new AtomicInteger();
     // A connect storm must not flood the log.
     private final ThrottledWarning warning = new ThrottledWarning(LOG, Duration.ofSeconds(10));
 
     ConnectionLimiter(int max) {
+        this(() -> max);
+    }
+
+    ConnectionLimiter(IntSupplier max) {
         this.max = max;
     }
 
@@ -32,6 +40,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        int max = this.max.getAsInt();
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
             warning.warn("connection refused: limit of {} connections reached (ipc.max_connections)", max);

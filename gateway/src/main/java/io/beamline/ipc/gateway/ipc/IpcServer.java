@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * queued-answer count → flush consolidation → frame encoder → peer-credential guard → per-peer caps →
  * connection limit → idle timeout (when on) → frame decoder → request handler. One {@link ReadGate} per
  * connection decides its reading; one {@link MemoryBudget} is shared by all.
+ *
+ * <p>The settings a reload may change (connection caps, the uid allow-list, in-flight per connection, frame and
+ * idle timeouts) are read from the live configuration as each connection comes: they apply to new connections.
  */
 public final class IpcServer implements AutoCloseable {
 
@@ -97,7 +101,7 @@ public final class IpcServer implements AutoCloseable {
     /** Binds and publishes the socket; returns once clients can connect. Answers are counted in {@code meters}. */
     public static IpcServer start(IpcConfig config, StreamsConfig streams, TaskService tasks, MeterRegistry meters)
             throws IOException, InterruptedException {
-        return start(config, streams, tasks, meters, Optional.empty());
+        return start(() -> config, streams, tasks, meters, Optional.empty());
     }
 
     /**
@@ -106,18 +110,29 @@ public final class IpcServer implements AutoCloseable {
      */
     public static IpcServer start(IpcConfig config, StreamsConfig streams, TaskService tasks, MeterRegistry meters,
                                   Optional<SystemdActivation> activation) throws IOException, InterruptedException {
+        return start(() -> config, streams, tasks, meters, activation);
+    }
+
+    /**
+     * The full form: a reload may change {@code live} (read when a connection arrives), and a socket systemd
+     * passed, when there is one, is served instead of binding one.
+     */
+    public static IpcServer start(Supplier<IpcConfig> live, StreamsConfig streams, TaskService tasks,
+                                  MeterRegistry meters, Optional<SystemdActivation> activation)
+            throws IOException, InterruptedException {
+        IpcConfig config = live.get(); // for what needs a restart: the socket, threads, frame size, buffers
         if (!Epoll.isAvailable()) {
             throw new IOException("Netty epoll transport unavailable", Epoll.unavailabilityCause());
         }
         int selfUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         RequestDispatcher dispatcher = new RequestDispatcher(tasks,
                 new GatewayCapabilities(config.maxFrameBytes()), meters);
-        PeerCredentialsGuard guard = new PeerCredentialsGuard(config.allowedUids(), selfUid);
-        IpcLimits limits = config.limits();
-        PeerConnectionCaps peerCaps = new PeerConnectionCaps(limits.maxConnectionsPerPid(),
-                limits.maxConnectionsPerUid());
-        ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections());
-        MemoryBudget budget = new MemoryBudget(limits.maxBufferedBytes(), limits.resumeBufferedBytes());
+        PeerCredentialsGuard guard = new PeerCredentialsGuard(() -> live.get().allowedUids(), selfUid);
+        IpcLimits atStart = config.limits();
+        PeerConnectionCaps peerCaps = new PeerConnectionCaps(() -> live.get().limits().maxConnectionsPerPid(),
+                () -> live.get().limits().maxConnectionsPerUid());
+        ConnectionLimiter limiter = new ConnectionLimiter(() -> live.get().maxConnections());
+        MemoryBudget budget = new MemoryBudget(atStart.maxBufferedBytes(), atStart.resumeBufferedBytes());
         AtomicInteger unanswered = new AtomicInteger();
         ChannelGroup connections = new DefaultChannelGroup("ipc-connections", GlobalEventExecutor.INSTANCE);
 
@@ -142,7 +157,9 @@ public final class IpcServer implements AutoCloseable {
                             connections.add(ch); // removed by the group when the channel closes
                             accepted.increment();
                             ChannelPipeline p = ch.pipeline();
-                            ReadGate gate = new ReadGate(ch, config.maxInFlightPerConnection(), budget);
+                            IpcConfig now = live.get();
+                            IpcLimits limits = now.limits();
+                            ReadGate gate = new ReadGate(ch, now.maxInFlightPerConnection(), budget);
                             ch.attr(ReadGate.KEY).set(gate);
                             p.addLast("queued", new QueuedAnswers(gate));
                             p.addLast("flush", new FlushConsolidationHandler(256, true));
@@ -166,15 +183,15 @@ public final class IpcServer implements AutoCloseable {
                 socketFile.publish();
                 LOG.info("listening on {} (max {} connections, {} per pid, {} per uid, max frame {} bytes, "
                                 + "allowed uids {})", config.socketPath(), config.maxConnections(),
-                        limits.maxConnectionsPerPid(), limits.maxConnectionsPerUid(), config.maxFrameBytes(),
+                        atStart.maxConnectionsPerPid(), atStart.maxConnectionsPerUid(), config.maxFrameBytes(),
                         config.allowedUids());
             } else {
                 server = b.register().sync().channel();
                 SystemdActivation a = activation.get();
                 LOG.info("listening on inherited socket {} at {} (max {} connections, {} per pid, {} per uid, max frame"
                                 + " {} bytes, allowed uids {}; its file and modes are systemd's)", a.describe(),
-                        a.socket().describe(), config.maxConnections(), limits.maxConnectionsPerPid(),
-                        limits.maxConnectionsPerUid(), config.maxFrameBytes(), config.allowedUids());
+                        a.socket().describe(), config.maxConnections(), atStart.maxConnectionsPerPid(),
+                        atStart.maxConnectionsPerUid(), config.maxFrameBytes(), config.allowedUids());
                 if (a.socket().path().filter(config.socketPath()::equals).isEmpty()) {
                     LOG.info("ipc.socket_path {} is not used: systemd passed the socket", config.socketPath());
                 }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>A connection is counted when it becomes active here and released when it closes; one turned away by an
  * earlier handler never reaches this one, so it is never counted. Counts are per key in one concurrent map
  * each, updated atomically; a key whose count drops to 0 is removed, so the maps hold only live peers.
+ * The caps are read for each new connection: a reload that lowers one turns away new connections beyond it
+ * and closes none of those already held.
  */
 @Sharable
 final class PeerConnectionCaps extends ChannelInboundHandlerAdapter {
@@ -29,14 +32,18 @@ final class PeerConnectionCaps extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnectionCaps.class);
     private static final Duration WARN_INTERVAL = Duration.ofSeconds(10);
 
-    private final int maxPerPid;
-    private final int maxPerUid;
+    private final IntSupplier maxPerPid;
+    private final IntSupplier maxPerUid;
     private final ConcurrentMap<Integer, Integer> byPid = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, Integer> byUid = new ConcurrentHashMap<>();
     private final ThrottledWarning pidWarning = new ThrottledWarning(LOG, WARN_INTERVAL);
     private final ThrottledWarning uidWarning = new ThrottledWarning(LOG, WARN_INTERVAL);
 
     PeerConnectionCaps(int maxPerPid, int maxPerUid) {
+        this(() -> maxPerPid, () -> maxPerUid);
+    }
+
+    PeerConnectionCaps(IntSupplier maxPerPid, IntSupplier maxPerUid) {
         this.maxPerPid = maxPerPid;
         this.maxPerUid = maxPerUid;
     }
@@ -57,6 +64,8 @@ final class PeerConnectionCaps extends ChannelInboundHandlerAdapter {
         if (peer == null) {
             peer = Caller.UNKNOWN;
         }
+        int maxPerPid = this.maxPerPid.getAsInt();
+        int maxPerUid = this.maxPerUid.getAsInt();
         if (!take(byPid, peer.pid(), maxPerPid)) {
             pidWarning.warn("connection refused: process {} holds {} connections (ipc.max_connections_per_pid)",
                     peer, maxPerPid);

@@ -11,10 +11,14 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the peer's uid/gid/pid from the socket, records them on the channel and turns away uids not allowed. */
+/**
+ * Reads the peer's uid/gid/pid from the socket, records them on the channel and turns away uids not allowed.
+ * The allow-list is read for each new connection (a reload changes who may connect next, not who is connected).
+ */
 @Sharable
 final class PeerCredentialsGuard extends ChannelInboundHandlerAdapter {
 
@@ -23,10 +27,10 @@ final class PeerCredentialsGuard extends ChannelInboundHandlerAdapter {
     /** The connection's peer, for everything downstream that acts per caller. */
     static final AttributeKey<Caller> CALLER = AttributeKey.valueOf(PeerCredentialsGuard.class, "caller");
 
-    private final UidAllowList allowed;
+    private final Supplier<UidAllowList> allowed;
     private final int selfUid;
 
-    PeerCredentialsGuard(UidAllowList allowed, int selfUid) {
+    PeerCredentialsGuard(Supplier<UidAllowList> allowed, int selfUid) {
         this.allowed = allowed;
         this.selfUid = selfUid;
     }
@@ -44,7 +48,7 @@ final class PeerCredentialsGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.channel().attr(CALLER).set(peer);
-        if (!allowed.allows(peer.uid(), selfUid)) {
+        if (!allowed.get().allows(peer.uid(), selfUid)) {
             LOG.warn("peer denied: {} is not in ipc.allowed_uids", peer);
             Rejection.rejectAndClose(ctx, ErrorResponse.of(ErrorCode.PERMISSION_DENIED,
                     "uid " + peer.uid() + " is not allowed to use this gateway (see ipc.allowed_uids)"));

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * TASK_SUBMIT payloads (native and the C gateway's legacy editor format) → a DecideRequest the Router
@@ -51,16 +52,20 @@ public final class DecideRequestMapper {
 
     private final String defaultTenant;
     private final String defaultPolicy;
-    private final Duration defaultDeadline;
-    private final Duration maxDeadline;
+    private final Supplier<RouterConfig> deadlines;
     private final Clock clock;
 
     /** Tenant, policy and deadline defaults from {@code config}; {@code clock} tells the Router's deadline. */
     public DecideRequestMapper(RouterConfig config, Clock clock) {
-        this.defaultTenant = config.defaultTenant();
-        this.defaultPolicy = config.defaultPolicy();
-        this.defaultDeadline = config.timeout();
-        this.maxDeadline = config.maxTimeout();
+        this(() -> config, clock);
+    }
+
+    /** Like {@link #DecideRequestMapper(RouterConfig, Clock)}; the deadlines are read per submit (a reload may change them). */
+    public DecideRequestMapper(Supplier<RouterConfig> config, Clock clock) {
+        RouterConfig atStart = config.get();
+        this.defaultTenant = atStart.defaultTenant();
+        this.defaultPolicy = atStart.defaultPolicy();
+        this.deadlines = config;
         this.clock = clock;
     }
 
@@ -216,7 +221,9 @@ public final class DecideRequestMapper {
 
     /** The client's own deadline_ms, capped by router.max_timeout_ms; else router.timeout_ms (capped alike). */
     private Duration effective(Optional<Duration> requested) {
-        Duration asked = requested.orElse(defaultDeadline);
+        RouterConfig now = deadlines.get();
+        Duration maxDeadline = now.maxTimeout();
+        Duration asked = requested.orElse(now.timeout());
         return asked.compareTo(maxDeadline) > 0 ? maxDeadline : asked;
     }
 

@@ -10,6 +10,7 @@ import io.beamline.ipc.protocol.Json;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The Router's get_decision service, for a task this gateway does not know (another gateway's, or
@@ -25,9 +26,14 @@ public final class DecisionLookup {
     static final String CANCELLED_CODE = "cancelled";
 
     private final RouterClient router;
-    private final RouterConfig config;
+    private final Supplier<RouterConfig> config;
 
     public DecisionLookup(RouterClient router, RouterConfig config) {
+        this(router, () -> config);
+    }
+
+    /** The timeout is read per lookup: a reload may change it. */
+    public DecisionLookup(RouterClient router, Supplier<RouterConfig> config) {
         this.router = router;
         this.config = config;
     }
@@ -36,7 +42,9 @@ public final class DecisionLookup {
         ObjectNode request = JsonNodeFactory.instance.objectNode().put("request_id", taskId);
         Map<String, String> headers = Map.of("trace_id", trace.traceId(), "traceparent", trace.traceparent(),
                 "version", "1", "request_id", taskId);
-        return router.request(RouterCall.GET_DECISION, config.getDecisionSubject(), headers, Json.write(request), config.timeout(),
+        RouterConfig now = config.get();
+        return router.request(RouterCall.GET_DECISION, now.getDecisionSubject(), headers, Json.write(request),
+                now.timeout(),
                 response -> read(taskId, response));
     }
 

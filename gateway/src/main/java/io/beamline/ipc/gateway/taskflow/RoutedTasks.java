@@ -16,6 +16,7 @@ import io.beamline.ipc.protocol.SubmitPayload;
 import io.beamline.ipc.protocol.TaskRef;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Tasks served by the Router: each request type is its own flow ({@link SubmitTask}, {@link QueryTask},
@@ -32,11 +33,19 @@ public final class RoutedTasks implements TaskService, AutoCloseable {
 
     public RoutedTasks(RouterClient router, RouterConfig config, StreamsConfig streamsConfig, SubmitGates gates,
                        TaskRegistry registry) {
+        this(router, () -> config, streamsConfig, gates, registry);
+    }
+
+    /** The Router's deadlines are read from {@code liveConfig} per request: a reload may change them. */
+    public RoutedTasks(RouterClient router, Supplier<RouterConfig> liveConfig, StreamsConfig streamsConfig,
+                       SubmitGates gates, TaskRegistry registry) {
+        RouterConfig config = liveConfig.get(); // subjects and defaults need a restart
         this.router = router;
         CancelNotices notices = new CancelNotices(router, config);
         this.streams = new StreamRegistry(streamsConfig, notices);
-        this.submit = new SubmitTask(config, gates, registry, new DecideClient(router, config), notices, streams);
-        this.query = new QueryTask(registry, new DecisionLookup(router, config));
+        this.submit = new SubmitTask(liveConfig, gates, registry, new DecideClient(router, config), notices,
+                streams);
+        this.query = new QueryTask(registry, new DecisionLookup(router, liveConfig));
         this.cancel = new CancelTask(registry, notices, streams);
         this.subscribe = new SubscribeStream(streams);
     }

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * TASK_SUBMIT, read top to bottom: map the submit to a DecideRequest → admit it through the gates → register
@@ -37,10 +38,10 @@ final class SubmitTask {
     private final CancelNotices notices;
     private final StreamRegistry streams;
 
-    SubmitTask(RouterConfig config, SubmitGates gates, TaskRegistry registry, DecideClient decide,
+    SubmitTask(Supplier<RouterConfig> liveConfig, SubmitGates gates, TaskRegistry registry, DecideClient decide,
                CancelNotices notices, StreamRegistry streams) {
-        this.mapper = new DecideRequestMapper(config, Clock.systemUTC());
-        this.config = config;
+        this.mapper = new DecideRequestMapper(liveConfig, Clock.systemUTC()); // deadlines: per submit
+        this.config = liveConfig.get();
         this.gates = gates;
         this.registry = registry;
         this.decide = decide;

@@ -170,4 +170,26 @@ class PeerConnectionCapsTest {
         assertThat(caps.connectionsOfPid(201)).isZero();
         assertThat(caps.connectionsOfUid(1000)).isZero();
     }
+
+    @Test
+    void aLoweredCapTurnsAwayTheNextConnectionAndKeepsThoseHeld() {
+        AtomicInteger perPid = new AtomicInteger(4);
+        PeerConnectionCaps caps = new PeerConnectionCaps(perPid::get, () -> 100);
+        List<EmbeddedChannel> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(connect(new Caller(4711, 1000, 1000), caps, new Admitted()));
+        }
+
+        perPid.set(2); // a reload
+
+        EmbeddedChannel refused = connect(new Caller(4711, 1000, 1000), caps, new Admitted());
+        assertThat(refusal(refused).path("reason").asText()).isEqualTo("connection_limit_pid");
+        assertThat(held).allMatch(EmbeddedChannel::isOpen);
+        assertThat(caps.connectionsOfPid(4711)).isEqualTo(3);
+        held.get(0).close();
+        held.get(1).close();
+        Admitted after = new Admitted();
+        connect(new Caller(4711, 1000, 1000), caps, after);
+        assertThat(after.active).as("below the new cap again").isTrue();
+    }
 }

@@ -9,33 +9,40 @@ import io.beamline.ipc.protocol.ErrorCode;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The global cap on submits in flight (admitted and not ended), over all connections. Beyond it a submit
  * is refused at once with a retryable 503 {@code gateway_overloaded} and a retry hint: failing fast beats
- * queueing work the Router will not finish in time.
+ * queueing work the Router will not finish in time. The cap is read for each submit: a reload that lowers it
+ * refuses new submits beyond it and lets those in flight end.
  */
 public final class InFlightLimit implements OutcomeAwareGate {
 
     public static final String REASON = "gateway_overloaded";
 
-    private final int max;
-    private final long retryAfterMs;
+    private final Supplier<AdmissionConfig> config;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder refused = new LongAdder();
 
     public InFlightLimit(AdmissionConfig config) {
-        this.max = config.maxInFlight();
-        this.retryAfterMs = config.retryAfter().toMillis();
+        this(() -> config);
+    }
+
+    public InFlightLimit(Supplier<AdmissionConfig> config) {
+        this.config = config;
     }
 
     @Override
     public Optional<ErrorBody> admit(String tenantId, Caller caller) {
+        AdmissionConfig now = config.get();
+        int max = now.maxInFlight();
         if (inFlight.incrementAndGet() <= max) {
             return Optional.empty();
         }
         inFlight.decrementAndGet();
         refused.increment();
+        long retryAfterMs = now.retryAfter().toMillis();
         return Optional.of(ErrorBody.of(ErrorCode.OVERLOADED, REASON,
                 "the gateway has " + max + " tasks in flight; retry after " + retryAfterMs + " ms")
                 .withRetryAfterMs(retryAfterMs));
@@ -51,7 +58,7 @@ public final class InFlightLimit implements OutcomeAwareGate {
     }
 
     public int max() {
-        return max;
+        return config.get().maxInFlight();
     }
 
     public long refused() {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Token buckets on TASK_SUBMIT: the peer uid's, then the tenant's (both on this gateway), then the tenant's
@@ -26,24 +27,29 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Runs on the event loop: the local buckets take well under a microsecond; the fleet bucket is one
  * loopback Redis round trip, bounded by {@code ratelimit.redis.timeout_ms} (see {@link FleetBuckets}).
+ *
+ * <p>The local limits are read from the live configuration per submit; when a reload changed them, the local
+ * buckets are made anew (they start full) for the submits that come next. The fleet limit needs a restart.
  */
 public final class RateLimitGate implements SubmitGate, AutoCloseable {
 
-    private final RateLimitConfig config;
-    private final LocalBuckets<Integer> uids;
-    private final LocalBuckets<String> tenants;
+    /** The local limits and their buckets, replaced as a whole when a reload changes the limits. */
+    private record Local(RateLimitConfig config, LocalBuckets<Integer> uids, LocalBuckets<String> tenants) {
+    }
+
+    private final Supplier<RateLimitConfig> live;
+    private final RateLimitConfig config; // the fleet's settings: they need a restart
+    private final RateLimitClock clock;
+    private volatile Local local;
     private final FleetBuckets fleet;
     private final Map<Limit, LongAdder> refused = new EnumMap<>(Limit.class);
     private final Map<OnRedisFailure, LongAdder> redisFailures = new EnumMap<>(OnRedisFailure.class);
 
-    RateLimitGate(RateLimitConfig config, RateLimitClock clock, FleetBuckets fleet) {
-        this.config = config;
-        List<Rate> rates = new ArrayList<>(config.tenantOverrides().values());
-        rates.add(config.tenant());
-        rates.add(config.uid());
-        var idle = LocalBuckets.timeToFill(rates);
-        this.uids = new LocalBuckets<>(config.maxKeys(), idle, uid -> config.uid(), clock);
-        this.tenants = new LocalBuckets<>(config.maxKeys(), idle, config::tenantRate, clock);
+    RateLimitGate(Supplier<RateLimitConfig> live, RateLimitClock clock, FleetBuckets fleet) {
+        this.live = live;
+        this.config = live.get();
+        this.clock = clock;
+        this.local = local(config, clock);
         this.fleet = fleet;
         for (Limit l : Limit.values()) {
             refused.put(l, new LongAdder());
@@ -55,28 +61,66 @@ public final class RateLimitGate implements SubmitGate, AutoCloseable {
 
     /** The gateway's gate: the system clock, and Redis when a fleet limit is configured. */
     public static RateLimitGate create(RateLimitConfig config) {
-        return create(config, RateLimitClock.SYSTEM);
+        return create(() -> config, RateLimitClock.SYSTEM);
+    }
+
+    /** Like {@link #create(RateLimitConfig)}; a reload may change the local limits in {@code live}. */
+    public static RateLimitGate create(Supplier<RateLimitConfig> live) {
+        return create(live, RateLimitClock.SYSTEM);
     }
 
     public static RateLimitGate create(RateLimitConfig config, RateLimitClock clock) {
+        return create(() -> config, clock);
+    }
+
+    public static RateLimitGate create(Supplier<RateLimitConfig> live, RateLimitClock clock) {
+        RateLimitConfig config = live.get();
         FleetBuckets fleet = config.fleetEnabled()
                 ? new FleetBuckets(config.redisUrl().orElseThrow(), config.redisKeyPrefix(), config.redisTimeout(),
                         config.fleetTenant(), clock)
                 : null;
-        return new RateLimitGate(config, clock, fleet);
+        return new RateLimitGate(live, clock, fleet);
+    }
+
+    private static Local local(RateLimitConfig config, RateLimitClock clock) {
+        List<Rate> rates = new ArrayList<>(config.tenantOverrides().values());
+        rates.add(config.tenant());
+        rates.add(config.uid());
+        var idle = LocalBuckets.timeToFill(rates);
+        return new Local(config, new LocalBuckets<>(config.maxKeys(), idle, uid -> config.uid(), clock),
+                new LocalBuckets<>(config.maxKeys(), idle, config::tenantRate, clock));
+    }
+
+    /** The buckets of the current limits: one volatile read and a reference compare, unless a reload came. */
+    private Local local() {
+        RateLimitConfig now = live.get();
+        Local l = local;
+        return l.config() == now ? l : reloaded(now);
+    }
+
+    private synchronized Local reloaded(RateLimitConfig now) {
+        Local l = local;
+        if (l.config() != now) {
+            boolean same = l.config().tenant().equals(now.tenant()) && l.config().uid().equals(now.uid())
+                    && l.config().tenantOverrides().equals(now.tenantOverrides())
+                    && l.config().maxKeys() == now.maxKeys();
+            local = same ? new Local(now, l.uids(), l.tenants()) : local(now, clock);
+        }
+        return local;
     }
 
     @Override
     public Optional<ErrorBody> admit(String tenantId, Caller caller) {
+        Local l = local();
         Integer uid = caller.uid();
-        ConsumptionProbe byUid = uids.tryTake(uid);
+        ConsumptionProbe byUid = l.uids().tryTake(uid);
         if (byUid != null && !byUid.isConsumed()) {
-            return refuse(Limit.UID, config.uid(), byUid.getNanosToWaitForRefill());
+            return refuse(Limit.UID, l.config().uid(), byUid.getNanosToWaitForRefill());
         }
-        ConsumptionProbe byTenant = tenants.tryTake(tenantId);
+        ConsumptionProbe byTenant = l.tenants().tryTake(tenantId);
         if (byTenant != null && !byTenant.isConsumed()) {
-            giveBack(byUid, uid, null, tenantId);
-            return refuse(Limit.TENANT, tenants.rateOf(tenantId), byTenant.getNanosToWaitForRefill());
+            giveBack(l, byUid, uid, null, tenantId);
+            return refuse(Limit.TENANT, l.tenants().rateOf(tenantId), byTenant.getNanosToWaitForRefill());
         }
         if (fleet == null) {
             return Optional.empty();
@@ -84,7 +128,7 @@ public final class RateLimitGate implements SubmitGate, AutoCloseable {
         return switch (fleet.tryTake(tenantId)) {
             case FleetBuckets.Taken t -> Optional.empty();
             case FleetBuckets.Refused r -> {
-                giveBack(byUid, uid, byTenant, tenantId);
+                giveBack(l, byUid, uid, byTenant, tenantId);
                 yield refuse(Limit.FLEET_TENANT, config.fleetTenant(), r.nanosToWait());
             }
             case FleetBuckets.Unavailable u -> {
@@ -92,7 +136,7 @@ public final class RateLimitGate implements SubmitGate, AutoCloseable {
                 if (config.onRedisFailure() == OnRedisFailure.FAIL_OPEN) {
                     yield Optional.empty();
                 }
-                giveBack(byUid, uid, byTenant, tenantId);
+                giveBack(l, byUid, uid, byTenant, tenantId);
                 yield Optional.of(ErrorBody.of(ErrorCode.UNAVAILABLE, "rate_limit_unavailable",
                         "the fleet-wide rate limit cannot be checked right now; retry later")
                         .withRetryAfterMs(millisUp(u.retryAfterNanos())));
@@ -100,12 +144,13 @@ public final class RateLimitGate implements SubmitGate, AutoCloseable {
         };
     }
 
-    private void giveBack(ConsumptionProbe byUid, Integer uid, ConsumptionProbe byTenant, String tenantId) {
+    private static void giveBack(Local l, ConsumptionProbe byUid, Integer uid, ConsumptionProbe byTenant,
+                                 String tenantId) {
         if (byUid != null) {
-            uids.giveBack(uid);
+            l.uids().giveBack(uid);
         }
         if (byTenant != null) {
-            tenants.giveBack(tenantId);
+            l.tenants().giveBack(tenantId);
         }
     }
 
@@ -139,14 +184,14 @@ public final class RateLimitGate implements SubmitGate, AutoCloseable {
     /** Local buckets kept now, of the uid or the tenant limit. */
     public long trackedKeys(Limit limit) {
         return switch (limit) {
-            case UID -> uids.size();
-            case TENANT -> tenants.size();
+            case UID -> local().uids().size();
+            case TENANT -> local().tenants().size();
             case FLEET_TENANT -> 0;
         };
     }
 
     public RateLimitConfig config() {
-        return config;
+        return live.get();
     }
 
     @Override

@@ -35,4 +35,24 @@ class InFlightLimitTest {
         limit.ended(new SubmitOutcome(SubmitOutcome.Kind.ROUTER_ANSWERED, 1));
         assertThat(limit.inFlight()).isZero();
     }
+
+    @Test
+    void aReloadedCapAndRetryHintApplyToTheNextSubmitAndLetThoseInFlightEnd() {
+        java.util.concurrent.atomic.AtomicReference<AdmissionConfig> live =
+                new java.util.concurrent.atomic.AtomicReference<>(new AdmissionConfig(3, Duration.ofMillis(150)));
+        InFlightLimit limit = new InFlightLimit(live::get);
+        for (int i = 0; i < 3; i++) {
+            assertThat(limit.admit("t", Caller.UNKNOWN)).isEmpty();
+        }
+
+        live.set(new AdmissionConfig(1, Duration.ofMillis(70))); // a reload
+
+        assertThat(limit.max()).isEqualTo(1);
+        assertThat(limit.admit("t", Caller.UNKNOWN).orElseThrow().retryAfterMs()).isEqualTo(70L);
+        limit.ended(SubmitOutcome.NOT_SENT);
+        limit.ended(SubmitOutcome.NOT_SENT);
+        assertThat(limit.admit("t", Caller.UNKNOWN)).as("2 in flight, cap 1").isPresent();
+        limit.ended(SubmitOutcome.NOT_SENT);
+        assertThat(limit.admit("t", Caller.UNKNOWN)).isEmpty();
+    }
 }

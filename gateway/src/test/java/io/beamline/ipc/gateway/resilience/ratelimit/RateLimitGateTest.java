@@ -204,4 +204,23 @@ class RateLimitGateTest {
         assertThat(e.details().properties()).extracting(Map.Entry::getKey)
                 .containsExactlyInAnyOrder("limit", "rate_per_s", "burst");
     }
+
+    @Test
+    void aReloadedRateAppliesToTheNextSubmitAndAnEqualOneKeepsTheBuckets() {
+        java.util.concurrent.atomic.AtomicReference<RateLimitConfig> live = new java.util.concurrent.atomic.AtomicReference<>(
+                limits(Rate.UNLIMITED, Rate.of(10, 3), Map.of(), 10_000));
+        RateLimitGate gate = RateLimitGate.create(live::get, rateLimitClock(clock));
+        assertThat(admitted(gate, "acme", ALICE, 2)).isEqualTo(2);
+
+        live.set(limits(Rate.UNLIMITED, Rate.of(10, 3), Map.of(), 10_000)); // a reload that changed other settings
+        assertThat(admitted(gate, "acme", ALICE, 5)).as("the same bucket: 1 token left").isEqualTo(1);
+
+        live.set(limits(Rate.UNLIMITED, Rate.of(1, 1), Map.of(), 10_000)); // a reload that lowered the rate
+        assertThat(admitted(gate, "acme", ALICE, 5)).as("a new bucket of the new size").isEqualTo(1);
+        ErrorBody refused = gate.admit("acme", ALICE).orElseThrow();
+        assertThat(refused.details().path("burst").asInt()).isEqualTo(1);
+
+        live.set(limits(Rate.UNLIMITED, Rate.UNLIMITED, Map.of(), 10_000)); // switched off
+        assertThat(admitted(gate, "acme", ALICE, 50)).isEqualTo(50);
+    }
 }
