@@ -21,6 +21,8 @@ import io.beamline.ipc.gateway.routerclient.RouterClient;
 import io.beamline.ipc.gateway.routerclient.RouterMetrics;
 import io.beamline.ipc.gateway.task.TaskMetrics;
 import io.beamline.ipc.gateway.task.TaskRegistry;
+import io.beamline.ipc.gateway.task.RequestTracer;
+import io.beamline.ipc.gateway.tracing.Tracing;
 import io.beamline.ipc.gateway.taskflow.RoutedTasks;
 import io.beamline.ipc.protocol.Json;
 import java.io.IOException;
@@ -51,12 +53,13 @@ public final class Gateway implements AutoCloseable {
     private final DrainGate drain;
     private final RouterBackpressure backpressure;
     private final RateLimitGate rateLimits;
+    private final RequestTracer tracer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Gateway(GatewayConfig config, IpcServer ipc, RouterClient router, RoutedTasks routed, TaskRegistry tasks,
                     GatewayMetrics metrics, AdminServer admin, DrainGate drain, RouterBackpressure backpressure,
-                    RateLimitGate rateLimits) {
+                    RateLimitGate rateLimits, RequestTracer tracer) {
         this.config = config;
         this.ipc = ipc;
         this.router = router;
@@ -67,6 +70,7 @@ public final class Gateway implements AutoCloseable {
         this.drain = drain;
         this.backpressure = backpressure;
         this.rateLimits = rateLimits;
+        this.tracer = tracer;
     }
 
     /** NATS connects in the background: the socket serves at once, TASK_* get 503 until NATS is up. */
@@ -78,6 +82,8 @@ public final class Gateway implements AutoCloseable {
         RoutedTasks routed = null;
         RouterBackpressure backpressure = null;
         RateLimitGate rateLimits = null;
+        // Spans only with an OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT); else no OpenTelemetry class loads.
+        RequestTracer tracer = Tracing.fromEnvironment(System.getenv());
         try {
             TaskRegistry tasks = new TaskRegistry(config.tasks().registrySize(), config.tasks().ttl(),
                     Clock.systemUTC());
@@ -96,7 +102,7 @@ public final class Gateway implements AutoCloseable {
             SubmitGates gates = new SubmitGates(List.of(drain, rateLimits, backpressure, breaker, admission));
             backpressure.start();
             routed = new RoutedTasks(router, config.router(), config.streams(), gates, tasks);
-            ipc = IpcServer.start(config.ipc(), config.streams(), routed, metrics.meters());
+            ipc = IpcServer.start(config.ipc(), config.streams(), routed, metrics.meters(), tracer);
             metrics.bind(new IpcMetrics(ipc), new RouterMetrics(router), new TaskMetrics(tasks),
                     new RateLimitMetrics(rateLimits), new BreakerMetrics(breaker),
                     new BackpressureMetrics(backpressure), new AdmissionMetrics(admission));
@@ -108,7 +114,8 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("admin endpoint on http://127.0.0.1:{} (/metrics, /health/live, /health/ready)",
                         admin.port());
             }
-            return new Gateway(config, ipc, router, routed, tasks, metrics, admin, drain, backpressure, rateLimits);
+            return new Gateway(config, ipc, router, routed, tasks, metrics, admin, drain, backpressure, rateLimits,
+                    tracer);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (backpressure != null) {
                 backpressure.close();
@@ -123,6 +130,7 @@ public final class Gateway implements AutoCloseable {
                 routed.close();
             }
             router.close();
+            tracer.close();
             throw e;
         }
     }
@@ -205,6 +213,7 @@ public final class Gateway implements AutoCloseable {
                 backpressure.close();
                 rateLimits.close();
                 router.close();
+                tracer.close(); // the last spans out, a bounded wait
             } finally {
                 stopped.countDown();
             }

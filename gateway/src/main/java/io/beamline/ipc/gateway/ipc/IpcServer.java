@@ -3,6 +3,7 @@ package io.beamline.ipc.gateway.ipc;
 import io.beamline.ipc.gateway.config.IpcConfig;
 import io.beamline.ipc.gateway.config.IpcLimits;
 import io.beamline.ipc.gateway.config.StreamsConfig;
+import io.beamline.ipc.gateway.task.RequestTracer;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -85,15 +86,24 @@ public final class IpcServer implements AutoCloseable {
         return start(config, StreamsConfig.DEFAULTS, tasks, meters);
     }
 
-    /** Binds and publishes the socket; returns once clients can connect. Answers are counted in {@code meters}. */
+    /** Like {@link #start(IpcConfig, StreamsConfig, TaskService, MeterRegistry, RequestTracer)}, not traced. */
     public static IpcServer start(IpcConfig config, StreamsConfig streams, TaskService tasks, MeterRegistry meters)
             throws IOException, InterruptedException {
+        return start(config, streams, tasks, meters, RequestTracer.OFF);
+    }
+
+    /**
+     * Binds and publishes the socket; returns once clients can connect. Answers are counted in {@code meters};
+     * each request's server span is started by {@code tracer}.
+     */
+    public static IpcServer start(IpcConfig config, StreamsConfig streams, TaskService tasks, MeterRegistry meters,
+                                  RequestTracer tracer) throws IOException, InterruptedException {
         if (!Epoll.isAvailable()) {
             throw new IOException("Netty epoll transport unavailable", Epoll.unavailabilityCause());
         }
         int selfUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         RequestDispatcher dispatcher = new RequestDispatcher(tasks,
-                new GatewayCapabilities(config.maxFrameBytes()), meters);
+                new GatewayCapabilities(config.maxFrameBytes()), meters, tracer);
         PeerCredentialsGuard guard = new PeerCredentialsGuard(config.allowedUids(), selfUid);
         IpcLimits limits = config.limits();
         PeerConnectionCaps peerCaps = new PeerConnectionCaps(limits.maxConnectionsPerPid(),
