@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.client.IpcClient;
+import io.beamline.ipc.client.IpcClientOptions;
 import io.beamline.ipc.client.StreamEnd;
 import io.beamline.ipc.client.TaskResponse;
 import io.beamline.ipc.e2e.OtlpReceiver.Received;
@@ -38,6 +39,8 @@ class TracingIT {
     private static final String CLIENT_SPAN = "00f067aa0ba902b7";
     private static final String TRACEPARENT = "00-" + TRACE + "-" + CLIENT_SPAN + "-01";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Room for a first request on a busy machine (the CI's 2 cores are shared). */
+    private static final IpcClientOptions CLIENT = IpcClientOptions.defaults().withConnectTimeout(WAIT);
 
     private static ObjectNode submit(String taskId) {
         ObjectNode p = Json.mapper().createObjectNode().put("task_type", "text.generate").put("task_id", taskId)
@@ -54,7 +57,7 @@ class TracingIT {
                      "OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint(),
                      "OTEL_BSP_SCHEDULE_DELAY", "100"));
              Connection spy = Nats.connect(deployment.nats.url());
-             IpcClient client = IpcClient.connect(deployment.socket)) {
+             IpcClient client = IpcClient.connect(deployment.socket, CLIENT)) {
             Subscription decide = spy.subscribe(DECIDE); // not in the Router's queue group: sees every request
             spy.flush(Duration.ofSeconds(5));
 
@@ -104,7 +107,7 @@ class TracingIT {
              Deployment deployment = Deployment.start(dir, List.of(), List.of(), Map.of(
                      "OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint(),
                      "OTEL_BSP_SCHEDULE_DELAY", "100"));
-             IpcClient client = IpcClient.connect(deployment.socket)) {
+             IpcClient client = IpcClient.connect(deployment.socket, CLIENT)) {
             StreamEnd end = client.submitStream(submit("streamed-1")).end().get(30, TimeUnit.SECONDS);
             assertThat(end.statusName()).isEqualTo("complete");
 
@@ -127,7 +130,7 @@ class TracingIT {
                      "OTEL_BSP_SCHEDULE_DELAY", "100",
                      "JAVA_OPTS", "-Dio.netty.leakDetection.level=PARANOID -Xlog:class+load=info:file=" + classes));
              Connection spy = Nats.connect(deployment.nats.url());
-             IpcClient client = IpcClient.connect(deployment.socket)) {
+             IpcClient client = IpcClient.connect(deployment.socket, CLIENT)) {
             Subscription decide = spy.subscribe(DECIDE);
             spy.flush(Duration.ofSeconds(5));
 
