@@ -24,6 +24,8 @@ import io.beamline.ipc.gateway.routerclient.RouterCall;
 import io.beamline.ipc.gateway.routerclient.RouterMetrics;
 import io.beamline.ipc.gateway.task.TaskMetrics;
 import io.beamline.ipc.gateway.task.TaskRegistry;
+import io.beamline.ipc.gateway.task.RequestTracer;
+import io.beamline.ipc.gateway.tracing.Tracing;
 import io.beamline.ipc.gateway.taskflow.RoutedTasks;
 import io.beamline.ipc.gateway.taskflow.StreamMetrics;
 import io.beamline.ipc.protocol.Json;
@@ -55,12 +57,13 @@ public final class Gateway implements AutoCloseable {
     private final DrainGate drain;
     private final RouterBackpressure backpressure;
     private final RateLimitGate rateLimits;
+    private final RequestTracer tracer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Gateway(GatewayConfig config, IpcServer ipc, RouterClient router, RoutedTasks routed, TaskRegistry tasks,
                     GatewayMetrics metrics, AdminServer admin, DrainGate drain, RouterBackpressure backpressure,
-                    RateLimitGate rateLimits) {
+                    RateLimitGate rateLimits, RequestTracer tracer) {
         this.config = config;
         this.ipc = ipc;
         this.router = router;
@@ -71,6 +74,7 @@ public final class Gateway implements AutoCloseable {
         this.drain = drain;
         this.backpressure = backpressure;
         this.rateLimits = rateLimits;
+        this.tracer = tracer;
     }
 
     /** NATS connects in the background: the socket serves at once, TASK_* get 503 until NATS is up. */
@@ -89,6 +93,8 @@ public final class Gateway implements AutoCloseable {
         RoutedTasks routed = null;
         RouterBackpressure backpressure = null;
         RateLimitGate rateLimits = null;
+        // Spans only with an OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT); else no OpenTelemetry class loads.
+        RequestTracer tracer = Tracing.fromEnvironment(System.getenv());
         try {
             TaskRegistry tasks = new TaskRegistry(config.tasks().registrySize(), config.tasks().ttl(),
                     Clock.systemUTC());
@@ -108,7 +114,7 @@ public final class Gateway implements AutoCloseable {
             backpressure.start();
             routed = new RoutedTasks(router, live.view(GatewayConfig::router), config.streams(), gates, tasks);
             ipc = IpcServer.start(live.view(GatewayConfig::ipc), config.streams(), routed, metrics.meters(),
-                    activation);
+                    activation, tracer);
             metrics.bind(new IpcMetrics(ipc), new RouterMetrics(router), new TaskMetrics(tasks),
                     new RateLimitMetrics(rateLimits), new BreakerMetrics(breaker),
                     new BackpressureMetrics(backpressure), new AdmissionMetrics(admission));
@@ -122,7 +128,7 @@ public final class Gateway implements AutoCloseable {
                         admin.port());
             }
             Gateway gateway = new Gateway(config, ipc, router, routed, tasks, metrics, admin, drain, backpressure,
-                    rateLimits);
+                    rateLimits, tracer);
             exitWhenIdle(config, ipc, router, gateway);
             return gateway;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -139,6 +145,7 @@ public final class Gateway implements AutoCloseable {
                 routed.close();
             }
             router.close();
+            tracer.close();
             throw e;
         }
     }
@@ -234,6 +241,7 @@ public final class Gateway implements AutoCloseable {
                 backpressure.close();
                 rateLimits.close();
                 router.close();
+                tracer.close(); // the last spans out, a bounded wait
             } finally {
                 stopped.countDown();
             }

@@ -60,4 +60,21 @@ class ArchitectureTest extends ModuleArchitecture {
                 .because("each part brings its own meters (MeterBinder) and reads its own config record")
                 .check(classes);
     }
+
+    @Test
+    void onlyTracingKnowsOpenTelemetry() {
+        noClasses().that().resideOutsideOfPackage(pkg("tracing")).should().dependOnClassesThat()
+                .resideInAPackage("io.opentelemetry..")
+                .because("with tracing off no OpenTelemetry class may load: the SDK stays behind task.RequestTracer")
+                .check(classes);
+    }
+
+    @Test
+    void tracingKnowsOnlyTheTaskVocabulary() {
+        noClasses().that().resideInAPackage(pkg("tracing")).should().dependOnClassesThat()
+                .resideInAnyPackage("io.netty..", "io.nats..", pkg("ipc"), pkg("routerclient"), pkg("resilience"),
+                        pkg("taskflow"), pkg("config"), pkg("observability"))
+                .because("spans are told what happened through task.RequestSpan; tracing reaches into no part")
+                .check(classes);
+    }
 }

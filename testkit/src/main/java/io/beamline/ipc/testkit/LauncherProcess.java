@@ -49,7 +49,8 @@ public final class LauncherProcess implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().keySet().removeIf(k -> k.startsWith("BEAMLINE_") || k.startsWith("CGW_IPC_"));
+            pb.environment().keySet().removeIf(k -> k.startsWith("BEAMLINE_") || k.startsWith("CGW_IPC_")
+                    || k.startsWith("OTEL_")); // tracing only where a test turns it on
             pb.environment().put("JAVA_OPTS", "-Dio.netty.leakDetection.level=PARANOID");
             // Tests never take the gateway's fixed admin port: a gateway a developer runs may hold it.
             pb.environment().put("BEAMLINE_ADMIN_PORT", "0");

@@ -3,6 +3,7 @@ package io.beamline.ipc.gateway.ipc;
 import io.beamline.ipc.gateway.config.IpcConfig;
 import io.beamline.ipc.gateway.config.IpcLimits;
 import io.beamline.ipc.gateway.config.StreamsConfig;
+import io.beamline.ipc.gateway.task.RequestTracer;
 import io.beamline.ipc.gateway.task.TaskService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -98,10 +99,10 @@ public final class IpcServer implements AutoCloseable {
         return start(config, StreamsConfig.DEFAULTS, tasks, meters);
     }
 
-    /** Binds and publishes the socket; returns once clients can connect. Answers are counted in {@code meters}. */
+    /** Like {@link #start(IpcConfig, StreamsConfig, TaskService, MeterRegistry, RequestTracer)}, not traced. */
     public static IpcServer start(IpcConfig config, StreamsConfig streams, TaskService tasks, MeterRegistry meters)
             throws IOException, InterruptedException {
-        return start(() -> config, streams, tasks, meters, Optional.empty());
+        return start(() -> config, streams, tasks, meters, Optional.empty(), RequestTracer.OFF);
     }
 
     /**
@@ -110,15 +111,16 @@ public final class IpcServer implements AutoCloseable {
      */
     public static IpcServer start(IpcConfig config, StreamsConfig streams, TaskService tasks, MeterRegistry meters,
                                   Optional<SystemdActivation> activation) throws IOException, InterruptedException {
-        return start(() -> config, streams, tasks, meters, activation);
+        return start(() -> config, streams, tasks, meters, activation, RequestTracer.OFF);
     }
 
     /**
-     * The full form: a reload may change {@code live} (read when a connection arrives), and a socket systemd
-     * passed, when there is one, is served instead of binding one.
+     * The full form: binds and publishes the socket, or serves the one systemd passed when there is one; returns
+     * once clients can connect. A reload may change {@code live} (read when a connection arrives); answers are
+     * counted in {@code meters}; each request's server span is started by {@code tracer}.
      */
     public static IpcServer start(Supplier<IpcConfig> live, StreamsConfig streams, TaskService tasks,
-                                  MeterRegistry meters, Optional<SystemdActivation> activation)
+                                  MeterRegistry meters, Optional<SystemdActivation> activation, RequestTracer tracer)
             throws IOException, InterruptedException {
         IpcConfig config = live.get(); // for what needs a restart: the socket, threads, frame size, buffers
         if (!Epoll.isAvailable()) {
@@ -126,7 +128,7 @@ public final class IpcServer implements AutoCloseable {
         }
         int selfUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         RequestDispatcher dispatcher = new RequestDispatcher(tasks,
-                new GatewayCapabilities(config.maxFrameBytes()), meters);
+                new GatewayCapabilities(config.maxFrameBytes()), meters, tracer);
         PeerCredentialsGuard guard = new PeerCredentialsGuard(() -> live.get().allowedUids(), selfUid);
         IpcLimits atStart = config.limits();
         PeerConnectionCaps peerCaps = new PeerConnectionCaps(() -> live.get().limits().maxConnectionsPerPid(),

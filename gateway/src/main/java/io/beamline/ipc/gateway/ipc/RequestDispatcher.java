@@ -2,6 +2,8 @@ package io.beamline.ipc.gateway.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamline.ipc.gateway.task.RequestSpan;
+import io.beamline.ipc.gateway.task.RequestTracer;
 import io.beamline.ipc.gateway.task.TaskAnswer;
 import io.beamline.ipc.gateway.task.TaskIds;
 import io.beamline.ipc.gateway.task.TaskService;
@@ -32,19 +34,39 @@ final class RequestDispatcher {
     private final TaskService tasks;
     private final GatewayCapabilities capabilities;
     private final MeterRegistry meters;
+    private final RequestTracer tracer;
     /** [type, or TYPES for an unknown one][outcome] */
     private final Counter[][] answers = new Counter[TYPES + 1][ErrorCode.values().length];
     private final RequestTimers timers;
 
-    RequestDispatcher(TaskService tasks, GatewayCapabilities capabilities, MeterRegistry meters) {
+    RequestDispatcher(TaskService tasks, GatewayCapabilities capabilities, MeterRegistry meters,
+                      RequestTracer tracer) {
         this.tasks = tasks;
         this.capabilities = capabilities;
         this.meters = meters;
+        this.tracer = tracer;
         this.timers = new RequestTimers(meters);
     }
 
+    /** The answer, under the request's server span when tracing is on (with it off: no span, no cost). */
     CompletableFuture<Reply> dispatch(Frame request, RequestContext connection) {
         long started = System.nanoTime();
+        RequestSpan span = tracer.start(request, connection.caller());
+        CompletableFuture<Reply> reply = answer(request, connection, span, started);
+        if (span != RequestSpan.NONE) {
+            reply.whenComplete((r, e) -> {
+                if (r == null) {
+                    span.abandoned();
+                } else {
+                    span.answered(r.frame(), r.stream() == null ? null : r.stream().stream());
+                }
+            });
+        }
+        return reply;
+    }
+
+    private CompletableFuture<Reply> answer(Frame request, RequestContext connection, RequestSpan span,
+                                           long started) {
         CompletableFuture<TaskAnswer> work;
         try {
             MessageType type = request.type();
@@ -62,7 +84,7 @@ final class RequestDispatcher {
                 case CAPABILITIES:
                     return answered(request, started, ErrorCode.OK, capabilities.answer(tasks.natsMaxPayload()));
                 case TASK_SUBMIT:
-                    work = tasks.submit(submit(request, connection), connection.caller());
+                    work = tasks.submit(submit(request, connection), connection.caller(), span);
                     break;
                 case TASK_QUERY:
                     work = tasks.query(TaskRef.from(Json.parseObject(request.payload())));

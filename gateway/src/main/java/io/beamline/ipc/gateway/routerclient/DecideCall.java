@@ -14,6 +14,17 @@ import java.util.Map;
 public record DecideCall(String taskId, String traceId, String tenantId, byte[] body,
                          Map<String, String> headers, Duration deadline, boolean stream) {
 
+    /**
+     * The same request sent under another span of its trace (tracing on: the Router call's client span), which
+     * the Router's {@code traceparent} and {@code span_id} headers then name.
+     */
+    public DecideCall sentUnder(String traceparent) {
+        return TraceContext.parse(traceparent)
+                .map(span -> new DecideCall(taskId, traceId, tenantId, body,
+                        DecideRequestMapper.headers(span, tenantId, taskId), deadline, stream))
+                .orElse(this);
+    }
+
     /** Where the Router publishes the task's output: {@code beamline.router.v1.stream.<request_id>}. */
     public String streamSubject(String prefix) {
         return prefix + "." + taskId;

@@ -75,6 +75,14 @@ public final class DecideRequestMapper {
 
     /** @param tenantIfAbsent the tenant of a submit that names none (the caller's, or the configured default) */
     public DecideCall map(SubmitPayload submit, String tenantIfAbsent) {
+        return map(submit, tenantIfAbsent, null);
+    }
+
+    /**
+     * @param traced the traceparent of the request's server span when tracing is on (its trace is the task's),
+     *               else null: the gateway continues the client's traceparent with a new span id, as always
+     */
+    public DecideCall map(SubmitPayload submit, String tenantIfAbsent, String traced) {
         boolean stream = optionalBoolean(submit, "stream");
         String taskType = taskType(submit);
         Field payload = object(submit, "payload");
@@ -91,7 +99,8 @@ public final class DecideRequestMapper {
         Field metadata = object(submit, "metadata");
         Duration deadline = effective(requestedDeadline(submit));
         TraceContext parent = text(submit, "traceparent", 512).flatMap(TraceContext::parse).orElse(null);
-        TraceContext span = parent == null ? TraceContext.newTrace() : parent.child();
+        TraceContext span = traced != null ? TraceContext.parse(traced).orElseGet(TraceContext::newTrace)
+                : parent == null ? TraceContext.newTrace() : parent.child();
 
         // The client's objects are copied as they came; only the envelope around them is written here.
         JsonBytes request = new JsonBytes(submit.bytes().length + 256);
@@ -119,14 +128,19 @@ public final class DecideRequestMapper {
         idempotencyKey.ifPresent(k -> request.string("idempotency_key", k));
         request.endObject();
 
-        Map<String, String> headers = Map.of(
+        return new DecideCall(taskId, span.traceId(), tenant, request.toByteArray(), headers(span, tenant, taskId),
+                deadline, stream);
+    }
+
+    /** The NATS headers of a DecideRequest sent under {@code span}. */
+    static Map<String, String> headers(TraceContext span, String tenant, String taskId) {
+        return Map.of(
                 "trace_id", span.traceId(),
                 "tenant_id", tenant,
                 "version", "1",
                 "traceparent", span.traceparent(),
                 "span_id", span.spanId(), // the Router's consumer reads the gateway's span here
                 "request_id", taskId);
-        return new DecideCall(taskId, span.traceId(), tenant, request.toByteArray(), headers, deadline, stream);
     }
 
     private static String taskType(SubmitPayload submit) {

@@ -15,6 +15,11 @@ public interface TaskService {
 
     CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller);
 
+    /** A submit whose request is traced by {@code span} (the Router request's client span is its child). */
+    default CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller, RequestSpan span) {
+        return submit(payload, caller);
+    }
+
     CompletableFuture<TaskAnswer> query(TaskRef task);
 
     CompletableFuture<TaskAnswer> cancel(TaskRef task);

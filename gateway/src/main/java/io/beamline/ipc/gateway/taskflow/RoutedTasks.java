@@ -9,6 +9,7 @@ import io.beamline.ipc.gateway.routerclient.DecideClient;
 import io.beamline.ipc.gateway.routerclient.DecisionLookup;
 import io.beamline.ipc.gateway.routerclient.RouterClient;
 import io.beamline.ipc.gateway.task.Caller;
+import io.beamline.ipc.gateway.task.RequestSpan;
 import io.beamline.ipc.gateway.task.TaskAnswer;
 import io.beamline.ipc.gateway.task.TaskRegistry;
 import io.beamline.ipc.gateway.task.TaskService;
@@ -57,7 +58,12 @@ public final class RoutedTasks implements TaskService, AutoCloseable {
 
     @Override
     public CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller) {
-        return submit.submit(payload, caller);
+        return submit.submit(payload, caller, RequestSpan.NONE);
+    }
+
+    @Override
+    public CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller, RequestSpan span) {
+        return submit.submit(payload, caller, span);
     }
 
     @Override

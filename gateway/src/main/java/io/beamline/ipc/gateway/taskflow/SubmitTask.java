@@ -9,6 +9,7 @@ import io.beamline.ipc.gateway.routerclient.DecideClient;
 import io.beamline.ipc.gateway.routerclient.DecideRequestMapper;
 import io.beamline.ipc.gateway.routerclient.ErrorTranslation;
 import io.beamline.ipc.gateway.task.Caller;
+import io.beamline.ipc.gateway.task.RequestSpan;
 import io.beamline.ipc.gateway.task.TaskAnswer;
 import io.beamline.ipc.gateway.task.TaskOutcome;
 import io.beamline.ipc.gateway.task.TaskRegistry;
@@ -49,13 +50,14 @@ final class SubmitTask {
         this.streams = streams;
     }
 
-    CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller) {
+    CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller, RequestSpan span) {
         DecideCall call;
         try {
-            call = mapper.map(payload, config.tenantFor(caller.uid()));
+            call = mapper.map(payload, config.tenantFor(caller.uid()), span.traceparent());
         } catch (ProtocolException e) { // bad input, named by the mapper
             return done(TaskAnswer.error(null, null, e.toErrorBody()));
         }
+        span.submitted(call.taskId(), call.tenantId());
         Optional<ErrorBody> tooLarge = decide.tooLargeForNats(call);
         if (tooLarge.isPresent()) { // before the gates: a request that cannot be sent takes no slot and no id
             return done(TaskAnswer.error(call.taskId(), call.traceId(), tooLarge.get()));
@@ -72,7 +74,7 @@ final class SubmitTask {
             return done(TaskAnswer.error(call.taskId(), call.traceId(), notRegistered.get()));
         }
         RoutedStream stream = call.stream() ? streams.find(call.taskId()).orElseThrow().stream() : null;
-        CompletableFuture<TaskOutcome> reply = ask(call, stream);
+        CompletableFuture<TaskOutcome> reply = ask(call, stream, span);
         reply.thenAccept(ended::complete);
         ended.thenRun(() -> reply.cancel(false)); // ended by a cancel: stop waiting for the Router
         CompletableFuture<TaskAnswer> answer = ended.thenApply(outcome -> settle(call, admission, outcome, stream));
@@ -108,7 +110,20 @@ final class SubmitTask {
         return Optional.empty();
     }
 
-    /** A streaming submit subscribes to its stream before decide goes out, on the same connection. */
+    /**
+     * A streaming submit subscribes to its stream before decide goes out, on the same connection. Traced, the
+     * request goes out under the Router call's client span.
+     */
+    private CompletableFuture<TaskOutcome> ask(DecideCall call, RoutedStream stream, RequestSpan span) {
+        RequestSpan.RouterCall traced = span.routerCall(config.subject(), call.body().length);
+        if (traced == RequestSpan.RouterCall.NONE) {
+            return ask(call, stream);
+        }
+        CompletableFuture<TaskOutcome> reply = ask(call.sentUnder(traced.traceparent()), stream);
+        reply.whenComplete((outcome, e) -> traced.ended(outcome));
+        return reply;
+    }
+
     private CompletableFuture<TaskOutcome> ask(DecideCall call, RoutedStream stream) {
         if (stream == null) {
             return decide.ask(call);

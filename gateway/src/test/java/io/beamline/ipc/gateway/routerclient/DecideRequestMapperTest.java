@@ -199,6 +199,34 @@ class DecideRequestMapperTest {
                 .isEqualTo(fresh.headers().get("traceparent").split("-")[2]);
     }
 
+    /** Tracing on: the task's trace is the server span's (even without a client traceparent). */
+    @Test
+    void tracedTheServerSpansContextIsTheTasksTrace() {
+        String server = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"traceparent\":"
+                + "\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"}"), "acme", server);
+        assertThat(call.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+        assertThat(request(call).path("trace_id").asText()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+        assertThat(call.headers()).containsEntry("traceparent", server).containsEntry("span_id", "b7ad6b7169203331")
+                .containsEntry("trace_id", "0af7651916cd43dd8448eb211c80319c");
+    }
+
+    /** Tracing on: the Router is sent the Router call's client span; nothing else of the request changes. */
+    @Test
+    void sentUnderAnotherSpanOnlyTheTraceHeadersChange() {
+        DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"task_id\":\"id-1\"}"),
+                "acme", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        DecideCall sent = call.sentUnder("00-0af7651916cd43dd8448eb211c80319c-53995c3f42cd8ad8-01");
+        assertThat(sent.headers()).isEqualTo(Map.of("trace_id", "0af7651916cd43dd8448eb211c80319c",
+                "tenant_id", "acme", "version", "1",
+                "traceparent", "00-0af7651916cd43dd8448eb211c80319c-53995c3f42cd8ad8-01",
+                "span_id", "53995c3f42cd8ad8", "request_id", "id-1"));
+        assertThat(sent.body()).isSameAs(call.body());
+        assertThat(sent.traceId()).isEqualTo(call.traceId());
+        assertThat(sent.deadline()).isEqualTo(call.deadline());
+        assertThat(call.sentUnder("not a traceparent")).isSameAs(call);
+    }
+
     @Test
     void everyRequestCarriesTheContractHeaders() {
         DecideCall call = mapper.map(json("{\"task_type\":\"t\",\"payload\":{\"prompt\":\"hello\"},\"tenant_id\":\"acme\",\"task_id\":\"id-1\"}"));
