@@ -30,6 +30,11 @@ function parseJson(payload) {
   return JSON.parse(payload.toString('utf8', 0, end));
 }
 
+/** The answers a gateway sends before it closes a connection it will not serve (docs/PROTOCOL.md, "Transport"). */
+function refusesTheConnection(err) {
+  return err.code === 12 || (err.code === 8 && String(err.reason).startsWith('connection_limit'));
+}
+
 function abortReason(signal) {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
@@ -209,15 +214,24 @@ export class GatewayClient {
     });
     const client = new GatewayClient(socket, path, opts);
     if (opts.protocolVersion === 'auto') {
+      // Negotiation (docs/PROTOCOL.md, "Version negotiation"): CAPABILITIES in v1, which every gateway answers.
+      let caps = null;
       try {
-        const caps = await client.capabilities({ timeoutMs: opts.connectTimeoutMs });
+        caps = await client.capabilities({ timeoutMs: opts.connectTimeoutMs });
+      } catch (err) {
+        if (!(err instanceof GatewayError) || refusesTheConnection(err)) {
+          client.close();
+          throw err instanceof GatewayError
+            ? new ConnectionLostError(`the gateway at ${path} refused the connection: ${err.message}`, { cause: err })
+            : err;
+        }
+        // A gateway that cannot say it speaks v2 (it does not serve CAPABILITIES) is spoken to in v1.
+      }
+      if (caps && typeof caps === 'object') {
         client.capabilitiesDocument = caps;
         if (Number.isInteger(caps.max_frame_bytes)) client.maxFrameBytes = caps.max_frame_bytes;
-        client.protocolVersion = Array.isArray(caps.protocol_versions) && caps.protocol_versions.includes(2) ? 2 : 1;
-      } catch (err) {
-        client.close();
-        throw err;
       }
+      client.protocolVersion = Array.isArray(caps?.protocol_versions) && caps.protocol_versions.includes(2) ? 2 : 1;
     } else if (opts.protocolVersion === 1 || opts.protocolVersion === 2) {
       client.protocolVersion = opts.protocolVersion;
     } else {

@@ -57,6 +57,11 @@ def _submit_result(body: Dict[str, Any]) -> SubmitResult:
     return SubmitResult(body.get("task_id"), body.get("trace_id"), body.get("decision"), body)
 
 
+def _refuses_the_connection(e: GatewayError) -> bool:
+    """The answers a gateway sends before it closes a connection it will not serve (docs/PROTOCOL.md)."""
+    return e.code == 12 or (e.code == 8 and str(e.reason).startswith("connection_limit"))
+
+
 class _Pending:
     """A request waiting for its answer (and, for a stream, its chunks and terminal frame)."""
 
@@ -209,15 +214,23 @@ class AsyncClient:
             raise ConnectionLost("cannot connect to %s: %s" % (self.socket_path, e or "timed out")) from e
         self._reader_task = asyncio.get_running_loop().create_task(self._read(reader))
         if self._wanted_version == "auto":
+            # Negotiation (docs/PROTOCOL.md, "Version negotiation"): CAPABILITIES in v1, which every gateway answers.
+            caps: Any = None
             try:
                 caps = await self.capabilities(timeout=self._connect_timeout)
+            except GatewayError as e:
+                if _refuses_the_connection(e):
+                    await self.close()
+                    raise ConnectionLost("the gateway at %s refused the connection: %s" % (self.socket_path, e)) from e
+                # A gateway that cannot say it speaks v2 (it does not serve CAPABILITIES) is spoken to in v1.
             except BaseException:
                 await self.close()
                 raise
-            self.capabilities_document = caps
-            if isinstance(caps.get("max_frame_bytes"), int):
-                self.max_frame_bytes = caps["max_frame_bytes"]
-            self.protocol_version = 2 if 2 in (caps.get("protocol_versions") or []) else 1
+            if isinstance(caps, dict):
+                self.capabilities_document = caps
+                if isinstance(caps.get("max_frame_bytes"), int):
+                    self.max_frame_bytes = caps["max_frame_bytes"]
+                self.protocol_version = 2 if 2 in (caps.get("protocol_versions") or []) else 1
         else:
             self.protocol_version = int(self._wanted_version)
         return self
