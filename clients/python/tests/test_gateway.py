@@ -280,3 +280,21 @@ class GatewayRestartTest(unittest.IsolatedAsyncioTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ReadmeExampleTest(unittest.TestCase):
+    def test_the_readme_example_runs_against_the_gateway(self):
+        import os
+        import subprocess
+        import sys
+        here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        with open(os.path.join(here, "README.md"), encoding="utf-8") as f:
+            code = re.search(r"```python\n(.*?)```", f.read(), re.S).group(1)
+        out = subprocess.run([sys.executable, "-c", code], cwd=here, capture_output=True, text=True, timeout=60,
+                             env=dict(os.environ, PYTHONPATH=os.path.join(here, "src"),
+                                      BEAMLINE_IPC_SOCKET_PATH=deployment.socket_path))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertRegex(out.stdout, r"(?m)^task [0-9a-f-]{36} decision")
+        self.assertRegex(out.stdout, r"(?m)^end: complete 5 chunks 1280 bytes$")
+        self.assertRegex(out.stdout, r"(?m)^refused: 11 404 policy_not_found final$")
+        self.assertRegex(out.stdout, r"(?m)^10 decisions on one connection, protocol v2$")

@@ -260,3 +260,17 @@ describe('gateway restart', () => {
     }
   });
 });
+
+test('the README example runs against the gateway', async () => {
+  const { execFile } = await import('node:child_process');
+  const { readFile } = await import('node:fs/promises');
+  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+  const code = readme.match(/```js\n([\s\S]*?)```/)[1];
+  const out = await new Promise((resolve, reject) => execFile(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: new URL('..', import.meta.url).pathname,
+    env: { ...process.env, BEAMLINE_IPC_SOCKET_PATH: deployment.socketPath },
+    timeout: 60000,
+  }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))));
+  assert.match(out, /^task [0-9a-f-]{36} decision/m);
+  assert.match(out, /^end: complete 5 chunks 1280 bytes$/m);
+});
