@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // Type declarations of @beamline/ipc-client (the package is plain ES modules; no build step).
 
 export interface ConnectOptions {

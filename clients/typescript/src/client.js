@@ -55,12 +55,14 @@ class Pending {
     this.timer = null;
     this.requestId = 0;
     this.stream = null;
+    this.detach = null; // removes the abort listener
   }
 
   settle() {
     this.done = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.detach?.();
   }
 
   answer(value) {
@@ -392,10 +394,7 @@ export class GatewayClient {
         pending.fail(abortReason(signal)); // a stream's frames until its end are consumed and dropped
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      const detach = () => signal.removeEventListener('abort', onAbort);
-      const { onAnswer, onError } = pending;
-      pending.onAnswer = (v) => { detach(); onAnswer(v); };
-      pending.onError = (e) => { detach(); onError(e); };
+      pending.detach = () => signal.removeEventListener('abort', onAbort);
     }
     this.#socket.write(encodeFrame(version, type, pending.requestId, payload));
   }
