@@ -36,6 +36,7 @@ def _start(name, args, ready, log_dir, env=None):
             if not seen.is_set() and re.search(ready, line.decode("utf-8", "replace")):
                 seen.set()
         log.close()
+        proc.stdout.close()
 
     threading.Thread(target=pump, daemon=True).start()
     deadline = time.monotonic() + START_TIMEOUT_S
