@@ -24,6 +24,7 @@ run: build
 ## test: the whole suite (unit, socket, process and end-to-end tests)
 test: jdk
 	$(MVN) verify
+	$(MAKE) test-clients
 
 ## fuzz: each Jazzer @FuzzTest in fuzzing mode for SECONDS (default 60), one target per JVM run; findings land in
 ## the target's src/test/resources/.../<Class>Inputs/<method>/ (then regression inputs of `make test`); the
@@ -75,3 +76,12 @@ soak: build
 
 clean: jdk
 	$(MVN) -q clean
+
+## test-clients: the TypeScript and Python clients (clients/, issue 13) against a real gateway, reference Router and
+## nats-server started from the built launchers
+.PHONY: test-clients
+test-clients: build
+	@command -v node >/dev/null 2>&1 || { echo "test-clients: node >= 18 is needed (Debian: apt-get install nodejs)"; exit 1; }
+	@command -v python3 >/dev/null 2>&1 || { echo "test-clients: python3 >= 3.9 is needed"; exit 1; }
+	cd clients/typescript && node --test test/frame.test.js test/negotiation.test.js test/gateway.test.js
+	cd clients/python && python3 -m unittest discover -s tests -t . -v
