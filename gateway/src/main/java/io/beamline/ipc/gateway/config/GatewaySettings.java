@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway.config;
 
+import io.beamline.ipc.process.logging.LogFormat;
 import io.beamline.ipc.protocol.DefaultSocketPath;
 import io.beamline.ipc.protocol.Frame;
 import java.net.URI;
@@ -303,6 +304,11 @@ public final class GatewaySettings {
     public static final Setting<RateLimitConfig.OnRedisFailure> RATELIMIT_REDIS_ON_FAILURE = declare(
             "ratelimit.redis.on_failure", "fail_open", Parsers.onRedisFailure(),
             "when Redis fails: admit (fail_open) or refuse with rate_limit_unavailable (fail_closed); counted");
+
+    // text by default, also when stderr is no terminal: scripts and tests read the text lines; a systemd unit
+    // or a container that ships its log to a collector sets json (docs/operations/logging.md).
+    public static final Setting<LogFormat> LOG_FORMAT = declare("log.format", "text", Parsers.logFormat(),
+            "how log lines are written: text, or json (one object per line; the stdout banner too)");
 
     private GatewaySettings() {
     }
