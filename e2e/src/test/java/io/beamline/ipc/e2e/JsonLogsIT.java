@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.client.IpcClient;
+import io.beamline.ipc.client.IpcClientOptions;
 import io.beamline.ipc.client.IpcErrorException;
 import io.beamline.ipc.client.TaskResponse;
 import io.beamline.ipc.protocol.Json;
@@ -37,6 +38,8 @@ class JsonLogsIT {
     private static final String ROUTER_PASSWORD = "rt-pw-Lm55k";
     private static final String TOKEN = "tok-Wv38zz";
     private static final Duration WAIT = Duration.ofSeconds(60);
+    // The gateway logs at debug here, on 2 busy cores: give its first answers time.
+    private static final IpcClientOptions CLIENT = IpcClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(30));
 
     @TempDir
     Path dir;
@@ -104,12 +107,12 @@ class JsonLogsIT {
     /** Three connections: decisions, a Router error (unknown policy), a bad submit, a query for no task. */
     private static void drive(Path socket) throws Exception {
         for (int i = 0; i < 2; i++) {
-            try (IpcClient client = IpcClient.connect(socket)) {
+            try (IpcClient client = IpcClient.connect(socket, CLIENT)) {
                 TaskResponse ok = client.submit(submit("code_completion")).get(30, TimeUnit.SECONDS);
                 assertThat(ok.taskId()).isPresent();
             }
         }
-        try (IpcClient client = IpcClient.connect(socket)) {
+        try (IpcClient client = IpcClient.connect(socket, CLIENT)) {
             ObjectNode unknownPolicy = submit("code_completion").put("policy_id", "no_such_policy");
             assertThatThrownBy(() -> client.submit(unknownPolicy).get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IpcErrorException.class);
