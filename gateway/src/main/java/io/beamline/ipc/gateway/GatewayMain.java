@@ -8,7 +8,10 @@ import io.beamline.ipc.gateway.config.GatewayConfig;
 import io.beamline.ipc.gateway.config.GatewaySettings;
 import io.beamline.ipc.gateway.config.LiveConfig;
 import io.beamline.ipc.gateway.config.Setting;
+import io.beamline.ipc.gateway.observability.ConsoleLines;
+import io.beamline.ipc.gateway.observability.LogConfigurator;
 import io.beamline.ipc.process.ReloadSignal;
+import io.beamline.ipc.process.logging.LogFormat;
 import io.beamline.ipc.process.ShutdownSignals;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,7 +51,8 @@ public final class GatewayMain {
             new Flag("--allowed-uids", "LIST", GatewaySettings.ALLOWED_UIDS, "ipc.allowed_uids, e.g. self,0,1001"),
             new Flag("--admin-port", "PORT", GatewaySettings.ADMIN_PORT,
                     "admin.port: loopback port of /metrics and /health (0 = any free port)"),
-            new Flag("--log-level", "LEVEL", GatewaySettings.LOG_LEVEL, "log.level: trace, debug, info, warn, error"));
+            new Flag("--log-level", "LEVEL", GatewaySettings.LOG_LEVEL, "log.level: trace, debug, info, warn, error"),
+            new Flag("--log-format", "FORMAT", GatewaySettings.LOG_FORMAT, "log.format: text or json"));
     private static final String PRINT_CONFIG = "--print-config";
 
     private final CommandLine commandLine = new CommandLine(spec()).setExitCodeExceptionMapper(e -> EXIT_USAGE);
@@ -104,10 +108,12 @@ public final class GatewayMain {
         PrintWriter out = commandLine.getOut();
         GatewayConfig config;
         ConfigLoader loaded;
+        LogFormat format;
         try {
             loaded = ConfigLoader.resolve(parsed.matchedOptionValue("--config", null), System.getenv(),
                     overrides(parsed));
             config = loaded.config();
+            format = loaded.get(GatewaySettings.LOG_FORMAT);
         } catch (ConfigException e) {
             err.println("ipc-gateway: " + e.getMessage());
             return EXIT_USAGE;
@@ -116,6 +122,8 @@ public final class GatewayMain {
             loaded.describe().forEach(out::println);
             return 0;
         }
+        LogConfigurator.use(format); // before the first line is logged
+        ConsoleLines console = new ConsoleLines(format, GatewayMain.class);
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.beamline")).setLevel(Level.toLevel(config.logLevel()));
         Logger log = LoggerFactory.getLogger(GatewayMain.class);
 
@@ -124,15 +132,15 @@ public final class GatewayMain {
         try {
             gateway = Gateway.start(live);
         } catch (IOException e) {
-            err.println("ipc-gateway: cannot start: " + e.getMessage());
+            console.println(err, "ERROR", "ipc-gateway: cannot start: " + e.getMessage());
             return EXIT_START_FAILED;
         }
         ShutdownSignals.onTerminate(gateway::close);
         onHangupReload(live, loaded, parsed, log);
-        out.println("Beamline IPC gateway " + Version.get() + " listening on " + gateway.socketPath());
-        out.println("  try: bin/ipc --socket " + gateway.socketPath() + " ping");
+        console.println(out, "INFO", "Beamline IPC gateway " + Version.get() + " listening on " + gateway.socketPath());
+        console.println(out, "INFO", "  try: bin/ipc --socket " + gateway.socketPath() + " ping");
         gateway.adminPort().ifPresent(port ->
-                out.println("  admin: http://127.0.0.1:" + port + "/metrics  /health/ready"));
+                console.println(out, "INFO", "  admin: http://127.0.0.1:" + port + "/metrics  /health/ready"));
         out.flush();
         gateway.awaitStop();
         log.info("stopped");

@@ -1,6 +1,10 @@
 package io.beamline.ipc.router;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.beamline.ipc.process.ShutdownSignals;
+import io.beamline.ipc.process.logging.JsonLineEncoder;
+import io.beamline.ipc.process.logging.LogFormat;
+import io.beamline.ipc.process.logging.LogOutput;
 import io.beamline.ipc.router.decide.DecisionEngine;
 import io.beamline.ipc.router.policy.PolicyException;
 import io.beamline.ipc.router.policy.PolicyStore;
@@ -129,6 +133,11 @@ public final class RouterMain implements Callable<Integer> {
             description = "pause before each stream chunk (default: ${DEFAULT-VALUE})", defaultValue = "10")
     private long streamIntervalMs;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "log lines as text or json, one object per line, the start line too (default: ${DEFAULT-VALUE})",
+            defaultValue = "text")
+    private String logFormat;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -145,7 +154,9 @@ public final class RouterMain implements Callable<Integer> {
         PolicyStore store;
         DecideRequestParser jsonReader = new DecideRequestParser();
         NatsAccess access;
+        LogFormat format;
         try {
+            format = parseLogFormat(logFormat);
             access = new NatsAccess(natsUser, secret("--nats-password", natsPassword), secret("--nats-token", natsToken),
                     natsNkeyFile, natsCredsFile, natsTlsCaFile, natsTlsCertFile, natsTlsKeyFile);
             config = RouterConfig.defaults().withNatsUrl(nats).withPoliciesDir(policies).withServiceName(name)
@@ -161,6 +172,9 @@ public final class RouterMain implements Callable<Integer> {
         } catch (IllegalArgumentException | PolicyException e) {
             err.println("ipc-router: " + e.getMessage());
             return EXIT_USAGE;
+        }
+        if (format == LogFormat.JSON) { // before the first line is logged
+            LogOutput.install((LoggerContext) LoggerFactory.getILoggerFactory(), format);
         }
         Logger log = LoggerFactory.getLogger(RouterMain.class);
         if (config.faultsEnabled()) {
@@ -218,10 +232,11 @@ public final class RouterMain implements Callable<Integer> {
                 stopped.countDown();
             }
         });
-        out.println("ipc-router " + RouterService.VERSION + " serving " + RouterService.DECIDE_SUBJECT + " on "
+        String serving = "ipc-router " + RouterService.VERSION + " serving " + RouterService.DECIDE_SUBJECT + " on "
                 + Redaction.urls(config.natsUrl()) + " (service " + config.serviceName() + ", queue group " + config.queueGroup()
                 + ", " + store.size() + " policies" + (config.faultsEnabled() ? ", FAULT INJECTION ENABLED" : "")
-                + ")");
+                + ")";
+        out.println(format == LogFormat.JSON ? JsonLineEncoder.line("INFO", RouterMain.class.getName(), serving) : serving);
         out.flush();
         try {
             stopped.await();
@@ -230,6 +245,14 @@ public final class RouterMain implements Callable<Integer> {
         }
         log.info("stopped");
         return 0;
+    }
+
+    private static LogFormat parseLogFormat(String value) {
+        try {
+            return LogFormat.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid --log-format = " + value + "; allowed: text, json", e);
+        }
     }
 
     /** A secret option's value: the secret, or file:PATH read (SecretValue); null when not given. */

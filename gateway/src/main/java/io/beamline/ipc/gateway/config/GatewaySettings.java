@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway.config;
 
+import io.beamline.ipc.process.logging.LogFormat;
 import io.beamline.ipc.protocol.DefaultSocketPath;
 import io.beamline.ipc.protocol.Frame;
 import java.net.URI;
@@ -309,8 +310,12 @@ public final class GatewaySettings {
     public static final Setting<Integer> ACTIVATION_IDLE_EXIT_MS = declare("ipc.activation_idle_exit_ms",
             "0", Parsers.zeroOr(Parsers.intIn(1000, 86_400_000)).noting("0 = off; only under socket activation"),
             "when started by systemd socket activation: with no connection open and nothing in flight for this "
-                    + "long, drain and exit 0 (systemd starts it again on the next connection); 0 = never",
-            "CGW_IPC_ACTIVATION_IDLE_EXIT_MS");
+                    + "long, drain and exit 0 (systemd starts it again on the next connection); 0 = never");
+
+    // text by default, also when stderr is no terminal: scripts and tests read the text lines; a systemd unit
+    // or a container that ships its log to a collector sets json (docs/operations/logging.md).
+    public static final Setting<LogFormat> LOG_FORMAT = declare("log.format", "text", Parsers.logFormat(),
+            "how log lines are written: text, or json (one object per line; the stdout banner too)");
 
     private GatewaySettings() {
     }

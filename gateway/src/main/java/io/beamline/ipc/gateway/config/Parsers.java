@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway.config;
 
+import io.beamline.ipc.process.logging.LogFormat;
 import io.beamline.ipc.process.security.SecretValue;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -300,5 +301,8 @@ final class Parsers {
         int last = items.size() - 1;
         return last == 0 ? items.get(0) : String.join(", ", items.subList(0, last)) + " or " + items.get(last);
     }
-}
 
+    static ValueKind<LogFormat> logFormat() {
+        return ValueKind.of("text, json", LogFormat::parse);
+    }
+}

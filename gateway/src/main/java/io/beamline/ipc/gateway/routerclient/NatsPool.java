@@ -178,6 +178,7 @@ public final class NatsPool implements AutoCloseable {
             members.add(new Member(i, cfg.reconnectWait().toMillis()));
         }
         NatsPool pool = new NatsPool(List.copyOf(members), cfg, events);
+        LOG.info("NATS pool of {} connection(s) to {}", cfg.poolSize(), cfg.printableUrls());
         for (Member m : members) {
             try {
                 pool.connect(m);
