@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway;
 
+import io.beamline.ipc.gateway.config.ConfigLoader;
 import io.beamline.ipc.gateway.config.GatewayConfig;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.beamline.ipc.gateway.ipc.IpcMetrics;
@@ -71,6 +72,12 @@ public final class Gateway implements AutoCloseable {
 
     /** NATS connects in the background: the socket serves at once, TASK_* get 503 until NATS is up. */
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
+        return start(config, Map.of());
+    }
+
+    /** @param settings every setting as it may be shown (ConfigLoader.shown()): /status's config summary */
+    public static Gateway start(GatewayConfig config, Map<String, ConfigLoader.Shown> settings)
+            throws IOException, InterruptedException {
         GatewayMetrics metrics = new GatewayMetrics();
         DrainGate drain = new DrainGate();
         RouterClient router = RouterClient.start(config.nats());
@@ -107,6 +114,9 @@ public final class Gateway implements AutoCloseable {
                                 router.pool().lastFailure().orElse(null)));
                 LOG.info("admin endpoint on http://127.0.0.1:{} (/metrics, /health/live, /health/ready)",
                         admin.port());
+                admin.serveJson("/status", new GatewayStatus(config, settings, ipc, router, routed, drain, admission,
+                        breaker, backpressure, rateLimits, admin.url())::report);
+                ipc.advertiseAdminUrl(admin.url());
             }
             return new Gateway(config, ipc, router, routed, tasks, metrics, admin, drain, backpressure, rateLimits);
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -118,7 +118,7 @@ public final class GatewayMain {
 
         Gateway gateway;
         try {
-            gateway = Gateway.start(config);
+            gateway = Gateway.start(config, loaded.shown());
         } catch (IOException e) {
             err.println("ipc-gateway: cannot start: " + e.getMessage());
             return EXIT_START_FAILED;

@@ -52,10 +52,12 @@ public final class IpcServer implements AutoCloseable {
     private final AtomicInteger unanswered;
     private final ChannelGroup connections;
     private final MemoryBudget budget;
+    private final GatewayCapabilities capabilities;
+    private final PeerConnectionCaps peerCaps;
 
     private IpcServer(IpcConfig config, EventLoopGroup group, SocketFile socketFile, ConnectionLimiter limiter,
                       Channel serverChannel, AtomicInteger unanswered, ChannelGroup connections,
-                      MemoryBudget budget) {
+                      MemoryBudget budget, GatewayCapabilities capabilities, PeerConnectionCaps peerCaps) {
         this.config = config;
         this.group = group;
         this.socketFile = socketFile;
@@ -64,6 +66,8 @@ public final class IpcServer implements AutoCloseable {
         this.unanswered = unanswered;
         this.connections = connections;
         this.budget = budget;
+        this.capabilities = capabilities;
+        this.peerCaps = peerCaps;
     }
 
     /**
@@ -92,8 +96,8 @@ public final class IpcServer implements AutoCloseable {
             throw new IOException("Netty epoll transport unavailable", Epoll.unavailabilityCause());
         }
         int selfUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        RequestDispatcher dispatcher = new RequestDispatcher(tasks,
-                new GatewayCapabilities(config.maxFrameBytes()), meters);
+        GatewayCapabilities capabilities = new GatewayCapabilities(config.maxFrameBytes());
+        RequestDispatcher dispatcher = new RequestDispatcher(tasks, capabilities, meters);
         PeerCredentialsGuard guard = new PeerCredentialsGuard(config.allowedUids(), selfUid);
         IpcLimits limits = config.limits();
         PeerConnectionCaps peerCaps = new PeerConnectionCaps(limits.maxConnectionsPerPid(),
@@ -142,7 +146,8 @@ public final class IpcServer implements AutoCloseable {
                             + "allowed uids {})", config.socketPath(), config.maxConnections(),
                     limits.maxConnectionsPerPid(), limits.maxConnectionsPerUid(), config.maxFrameBytes(),
                     config.allowedUids());
-            return new IpcServer(config, group, socketFile, limiter, server, unanswered, connections, budget);
+            return new IpcServer(config, group, socketFile, limiter, server, unanswered, connections, budget,
+                    capabilities, peerCaps);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             socketFile.close();
@@ -181,6 +186,19 @@ public final class IpcServer implements AutoCloseable {
     /** Requests read from clients and not answered yet, over all connections. */
     public int unansweredRequests() {
         return unanswered.get();
+    }
+
+    /** CAPABILITIES names the admin endpoint from now on ({@code admin_url}). */
+    public void advertiseAdminUrl(String url) {
+        capabilities.advertiseAdmin(url);
+    }
+
+    /** The connections and their limits now, for {@code /status}; reads counters only, off the event loops. */
+    public ConnectionsStatus status() {
+        IpcLimits limits = config.limits();
+        return new ConnectionsStatus(limiter.openConnections(), config.maxConnections(),
+                limits.maxConnectionsPerPid(), limits.maxConnectionsPerUid(), peerCaps.peerProcesses(),
+                peerCaps.connectionsByUid(), budget.total(), limits.maxBufferedBytes());
     }
 
     /** First step of a drain: new clients are refused by the kernel; connected ones are still served. */
