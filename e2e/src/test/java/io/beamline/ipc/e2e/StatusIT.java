@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamline.ipc.client.IpcClient;
+import io.beamline.ipc.client.IpcClientOptions;
 import io.beamline.ipc.client.TaskResponse;
 import io.beamline.ipc.client.TaskStream;
 import io.beamline.ipc.protocol.Json;
@@ -74,7 +75,9 @@ class StatusIT {
                 List.of("--enable-faults", "--policies", dir.resolve("policies").toString()), List.of(),
                 Map.of("BEAMLINE_NATS_TOKEN", TOKEN, "BEAMLINE_IPC_MAX_CONNECTIONS", "50",
                         "BEAMLINE_ADMISSION_MAX_IN_FLIGHT", "40", "BEAMLINE_STREAMS_IDLE_TIMEOUT_MS", "600000"));
-             IpcClient client = IpcClient.connect(d.socket)) {
+             // A generous handshake: a gateway JVM just started on a busy CI machine may answer slowly.
+             IpcClient client = IpcClient.connect(d.socket, IpcClientOptions.defaults()
+                     .withConnectTimeout(Deployment.START).withRequestTimeout(Deployment.START))) {
             String adminUrl = client.capabilities().get().adminUrl();
             assertThat(adminUrl).as("CAPABILITIES name the admin endpoint").matches("http://127\\.0\\.0\\.1:\\d+");
             String status = adminUrl + "/status";
