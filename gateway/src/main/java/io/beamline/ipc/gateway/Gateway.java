@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway;
 
+import io.beamline.ipc.gateway.config.ConfigLoader;
 import io.beamline.ipc.gateway.config.GatewayConfig;
 import io.beamline.ipc.gateway.config.LiveConfig;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -79,11 +80,15 @@ public final class Gateway implements AutoCloseable {
 
     /** NATS connects in the background: the socket serves at once, TASK_* get 503 until NATS is up. */
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
-        return start(new LiveConfig(config));
+        return start(new LiveConfig(config), Map.of());
     }
 
-    /** Like {@link #start(GatewayConfig)}; the parts that own reloadable settings read them from {@code live}. */
-    public static Gateway start(LiveConfig live) throws IOException, InterruptedException {
+    /**
+     * Like {@link #start(GatewayConfig)}; the parts that own reloadable settings read them from {@code live}.
+     * @param settings every setting as it may be shown (ConfigLoader.shown()): /status's config summary
+     */
+    public static Gateway start(LiveConfig live, Map<String, ConfigLoader.Shown> settings)
+            throws IOException, InterruptedException {
         GatewayConfig config = live.get();
         var activation = SystemdActivation.take(); // first: a wrong fd stops the start before anything runs
         GatewayMetrics metrics = new GatewayMetrics();
@@ -126,6 +131,9 @@ public final class Gateway implements AutoCloseable {
                                 router.pool().lastFailure().orElse(null)));
                 LOG.info("admin endpoint on http://127.0.0.1:{} (/metrics, /health/live, /health/ready)",
                         admin.port());
+                admin.serveJson("/status", new GatewayStatus(config, settings, ipc, router, routed, drain, admission,
+                        breaker, backpressure, rateLimits, admin.url())::report);
+                ipc.advertiseAdminUrl(admin.url());
             }
             Gateway gateway = new Gateway(config, ipc, router, routed, tasks, metrics, admin, drain, backpressure,
                     rateLimits, tracer);

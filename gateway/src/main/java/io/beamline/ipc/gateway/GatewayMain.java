@@ -130,7 +130,7 @@ public final class GatewayMain {
         Gateway gateway;
         LiveConfig live = new LiveConfig(config);
         try {
-            gateway = Gateway.start(live);
+            gateway = Gateway.start(live, loaded.shown());
         } catch (IOException e) {
             console.println(err, "ERROR", "ipc-gateway: cannot start: " + e.getMessage());
             return EXIT_START_FAILED;

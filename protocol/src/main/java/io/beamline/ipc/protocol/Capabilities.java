@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param natsMaxPayload the largest DecideRequest (headers and body, bytes) the NATS server takes, as it
  *                       announced; null (absent) while the gateway is connected to none
+ * @param adminUrl       the gateway's loopback admin endpoint ({@code http://127.0.0.1:PORT}, serving
+ *                       {@code /status}, {@code /metrics}, {@code /health/*}); null (absent) when it is off
  */
 public record Capabilities(List<Integer> protocolVersions,
                            List<MessageTypeInfo> messageTypes,
@@ -14,7 +16,16 @@ public record Capabilities(List<Integer> protocolVersions,
                            List<String> features,
                            List<ErrorCodeInfo> errorCodes,
                            String gatewayVersion,
-                           Long natsMaxPayload) {
+                           Long natsMaxPayload,
+                           String adminUrl) {
+
+    /** Without an admin endpoint. */
+    public Capabilities(List<Integer> protocolVersions, List<MessageTypeInfo> messageTypes, int maxFrameBytes,
+                        List<String> features, List<ErrorCodeInfo> errorCodes, String gatewayVersion,
+                        Long natsMaxPayload) {
+        this(protocolVersions, messageTypes, maxFrameBytes, features, errorCodes, gatewayVersion, natsMaxPayload,
+                null);
+    }
 
     /** Without a NATS limit (none known). */
     public Capabilities(List<Integer> protocolVersions, List<MessageTypeInfo> messageTypes, int maxFrameBytes,
@@ -24,7 +35,12 @@ public record Capabilities(List<Integer> protocolVersions,
 
     public Capabilities withNatsMaxPayload(Long maxPayload) {
         return new Capabilities(protocolVersions, messageTypes, maxFrameBytes, features, errorCodes, gatewayVersion,
-                maxPayload);
+                maxPayload, adminUrl);
+    }
+
+    public Capabilities withAdminUrl(String url) {
+        return new Capabilities(protocolVersions, messageTypes, maxFrameBytes, features, errorCodes, gatewayVersion,
+                natsMaxPayload, url);
     }
 
     /** {@code served} tells whether this gateway answers the type with more than NOT_IMPLEMENTED. */

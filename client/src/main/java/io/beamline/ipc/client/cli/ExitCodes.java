@@ -15,6 +15,8 @@ import java.util.Map;
  *   <li>4 no answer within {@code --timeout};</li>
  *   <li>5 the gateway's answer broke the protocol (unexpected type, unreadable payload), or an internal
  *       error of the client;</li>
+ *   <li>6 {@code status}: the gateway's admin endpoint is off (no {@code admin_url} in its CAPABILITIES) or did
+ *       not answer {@code GET /status};</li>
  *   <li>130 interrupted (Ctrl-C, SIGINT) while a stream ran; {@code submit --stream} cancelled the task first.</li>
  * </ul>
  */
@@ -26,6 +28,7 @@ public final class ExitCodes {
     public static final int CONNECTION = 3;
     public static final int TIMEOUT = 4;
     public static final int PROTOCOL = 5;
+    public static final int ADMIN_UNAVAILABLE = 6;
     /** 128 + SIGINT, as shells report a process Ctrl-C ended. */
     public static final int INTERRUPTED = 130;
 
@@ -41,6 +44,7 @@ public final class ExitCodes {
         m.put(Integer.toString(CONNECTION), "Could not connect to the gateway, or the connection was lost.");
         m.put(Integer.toString(TIMEOUT), "No answer within --timeout.");
         m.put(Integer.toString(PROTOCOL), "The answer broke the protocol, or an internal client error.");
+        m.put(Integer.toString(ADMIN_UNAVAILABLE), "status: the admin endpoint is off or did not answer.");
         m.put(Integer.toString(INTERRUPTED), "Ctrl-C while streaming (submit --stream cancels the task first).");
         return m;
     }

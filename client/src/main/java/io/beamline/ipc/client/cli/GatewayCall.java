@@ -68,6 +68,11 @@ final class GatewayCall {
         return socket;
     }
 
+    /** {@code --timeout}: bounds the connection and each answer. */
+    Duration timeout() {
+        return timeout;
+    }
+
     <T> int run(Function<IpcClient, CompletableFuture<T>> request, Output<T> output) {
         try (IpcClient client = IpcClient.connect(socket, options())) {
             T result = request.apply(client).get(); // bounded: the request itself times out
@@ -226,6 +231,10 @@ final class GatewayCall {
             case IpcConnectionException e -> {
                 err.println(e.getMessage());
                 yield ExitCodes.CONNECTION;
+            }
+            case CommandFailure e -> {
+                err.println(e.getMessage());
+                yield e.exitCode();
             }
             case TimeoutException e -> {
                 err.println("no answer from " + socket + " within " + timeout.toMillis() + " ms");

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes (see {@link ExitCodes}): 0 success; 1 the gateway answered with an error, or a stream ended
  * with one; 2 usage error (including a {@code --payload} that is not a JSON object); 3 could not connect or
  * connection lost; 4 no answer within {@code --timeout}; 5 the answer broke the protocol, or an internal
- * error; 130 interrupted (Ctrl-C) while streaming.
+ * error; 6 ({@code status}) the admin endpoint is off or did not answer; 130 interrupted (Ctrl-C) while
+ * streaming.
  */
 @Command(name = "ipc",
         mixinStandardHelpOptions = true,
@@ -33,7 +34,7 @@ import picocli.CommandLine.Spec;
         description = "Talks to the Beamline IPC gateway over its Unix socket (protocol v2 when the gateway "
                 + "offers it, else v1; see --protocol).",
         subcommands = {PingCommand.class, CapsCommand.class, SubmitCommand.class, SubscribeCommand.class,
-                QueryCommand.class, CancelCommand.class})
+                QueryCommand.class, CancelCommand.class, StatusCommand.class})
 public final class IpcCli implements Callable<Integer> {
 
     static final long DEFAULT_TIMEOUT_MS = 30_000;

@@ -8,6 +8,7 @@ import io.beamline.ipc.process.security.SecretValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,19 @@ public final class ConfigLoader {
         merged.raw.putAll(raw);
         taken.forEach(s -> merged.raw.put(s.key(), other.raw.get(s.key())));
         return merged;
+    }
+
+    /** A setting's effective value as it may be shown (secrets masked, as {@link #describe()}) and its source. */
+    public record Shown(String value, String source) {
+    }
+
+    /** Every setting, by key in declaration order: the effective value as {@link #describe()} shows it. */
+    public Map<String, Shown> shown() {
+        Map<String, Shown> out = new LinkedHashMap<>();
+        for (Setting<?> s : GatewaySettings.ALL) {
+            out.put(s.key(), new Shown(shown(s), raw.get(s.key()).source()));
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     private String shown(Setting<?> s) {

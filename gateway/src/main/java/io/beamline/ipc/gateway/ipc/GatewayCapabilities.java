@@ -15,28 +15,35 @@ import java.util.OptionalLong;
 
 /**
  * What this gateway tells clients about itself in answer to CAPABILITIES: fixed at start, except
- * {@code nats_max_payload}, which the NATS server announces on connect (and may change on a reconnect).
+ * {@code nats_max_payload}, which the NATS server announces on connect (and may change on a reconnect), and
+ * {@code admin_url}, known once the admin endpoint has its port.
  */
 final class GatewayCapabilities {
 
-    /** One encoded answer and the NATS limit it states (-1: none). */
-    private record Encoded(long natsMaxPayload, Frame frame) {
+    /** One encoded answer: the document it was made from and the NATS limit it states (-1: none). */
+    private record Encoded(Capabilities base, long natsMaxPayload, Frame frame) {
     }
 
-    private final Capabilities described;
+    private volatile Capabilities described;
     private volatile Encoded last;
 
     GatewayCapabilities(int maxFrameBytes) {
         described = describe(maxFrameBytes);
-        last = new Encoded(-1, encode(described));
+        last = new Encoded(described, -1, encode(described));
     }
 
-    /** The answer, stating {@code natsMaxPayload} when known; encoded again only when that changes. */
+    /** From now on the answer names the admin endpoint (set once, at start, when it is on). */
+    void advertiseAdmin(String url) {
+        described = described.withAdminUrl(url);
+    }
+
+    /** The answer, stating {@code natsMaxPayload} when known; encoded again only when it or the document changes. */
     Frame answer(OptionalLong natsMaxPayload) {
         long max = natsMaxPayload.orElse(-1);
+        Capabilities base = described;
         Encoded e = last;
-        if (e.natsMaxPayload() != max) {
-            e = new Encoded(max, encode(described.withNatsMaxPayload(max < 0 ? null : max)));
+        if (e.natsMaxPayload() != max || e.base() != base) {
+            e = new Encoded(base, max, encode(base.withNatsMaxPayload(max < 0 ? null : max)));
             last = e;
         }
         return e.frame();

@@ -64,10 +64,13 @@ public final class IpcServer implements AutoCloseable {
     // Socket activation: systemd's socket (its file is left alone at close) and every connection accepted.
     private final Optional<SystemdActivation> activation;
     private final LongAdder accepted;
+    private final GatewayCapabilities capabilities;
+    private final PeerConnectionCaps peerCaps;
 
     private IpcServer(IpcConfig config, EventLoopGroup group, SocketFile socketFile, ConnectionLimiter limiter,
                       Channel serverChannel, AtomicInteger unanswered, ChannelGroup connections,
-                      MemoryBudget budget, Optional<SystemdActivation> activation, LongAdder accepted) {
+                      MemoryBudget budget, Optional<SystemdActivation> activation, LongAdder accepted,
+                      GatewayCapabilities capabilities, PeerConnectionCaps peerCaps) {
         this.activation = activation;
         this.accepted = accepted;
         this.config = config;
@@ -78,6 +81,8 @@ public final class IpcServer implements AutoCloseable {
         this.unanswered = unanswered;
         this.connections = connections;
         this.budget = budget;
+        this.capabilities = capabilities;
+        this.peerCaps = peerCaps;
     }
 
     /**
@@ -127,8 +132,8 @@ public final class IpcServer implements AutoCloseable {
             throw new IOException("Netty epoll transport unavailable", Epoll.unavailabilityCause());
         }
         int selfUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        RequestDispatcher dispatcher = new RequestDispatcher(tasks,
-                new GatewayCapabilities(config.maxFrameBytes()), meters, tracer);
+        GatewayCapabilities capabilities = new GatewayCapabilities(config.maxFrameBytes());
+        RequestDispatcher dispatcher = new RequestDispatcher(tasks, capabilities, meters, tracer);
         PeerCredentialsGuard guard = new PeerCredentialsGuard(() -> live.get().allowedUids(), selfUid);
         IpcLimits atStart = config.limits();
         PeerConnectionCaps peerCaps = new PeerConnectionCaps(() -> live.get().limits().maxConnectionsPerPid(),
@@ -199,7 +204,7 @@ public final class IpcServer implements AutoCloseable {
                 }
             }
             return new IpcServer(config, group, socketFile, limiter, server, unanswered, connections, budget,
-                    activation, accepted);
+                    activation, accepted, capabilities, peerCaps);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (socketFile != null) {
@@ -261,6 +266,19 @@ public final class IpcServer implements AutoCloseable {
     /** Requests read from clients and not answered yet, over all connections. */
     public int unansweredRequests() {
         return unanswered.get();
+    }
+
+    /** CAPABILITIES names the admin endpoint from now on ({@code admin_url}). */
+    public void advertiseAdminUrl(String url) {
+        capabilities.advertiseAdmin(url);
+    }
+
+    /** The connections and their limits now, for {@code /status}; reads counters only, off the event loops. */
+    public ConnectionsStatus status() {
+        IpcLimits limits = config.limits();
+        return new ConnectionsStatus(limiter.openConnections(), config.maxConnections(),
+                limits.maxConnectionsPerPid(), limits.maxConnectionsPerUid(), peerCaps.peerProcesses(),
+                peerCaps.connectionsByUid(), budget.total(), limits.maxBufferedBytes());
     }
 
     /** First step of a drain: new clients are refused by the kernel; connected ones are still served. */

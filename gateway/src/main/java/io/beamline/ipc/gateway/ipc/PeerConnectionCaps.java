@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.IntSupplier;
@@ -56,6 +58,16 @@ final class PeerConnectionCaps extends ChannelInboundHandlerAdapter {
     /** Connections the user {@code uid} holds now. */
     int connectionsOfUid(int uid) {
         return byUid.getOrDefault(uid, 0);
+    }
+
+    /** Peer processes holding a connection now. */
+    int peerProcesses() {
+        return byPid.size();
+    }
+
+    /** Connections held now, by peer uid (a copy, in uid order). */
+    Map<Integer, Integer> connectionsByUid() {
+        return new TreeMap<>(byUid);
     }
 
     @Override

@@ -61,6 +61,30 @@ public final class AdminServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** Where it listens, e.g. {@code http://127.0.0.1:9477}: what CAPABILITIES tells clients as admin_url. */
+    public String url() {
+        String host = server.getAddress().getAddress().getHostAddress();
+        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    /**
+     * Serves {@code body} as JSON at {@code path} (GET only), made anew on the admin thread for each request:
+     * the owners' state is read there, never on an event loop. A body that cannot be made answers 500.
+     */
+    public void serveJson(String path, Supplier<?> body) {
+        server.createContext(path, ex -> {
+            byte[] json;
+            int status = 200;
+            try {
+                json = Json.write(body.get());
+            } catch (RuntimeException e) {
+                status = 500;
+                json = Json.write(java.util.Map.of("error", e.getClass().getName())); // no message: it might hold a secret
+            }
+            respond(ex, status, "application/json", new String(json, StandardCharsets.UTF_8));
+        });
+    }
+
     private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
         try (ex) {
             if (!"GET".equals(ex.getRequestMethod())) {

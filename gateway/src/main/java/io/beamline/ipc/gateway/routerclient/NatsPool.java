@@ -137,6 +137,14 @@ public final class NatsPool implements AutoCloseable {
             return reconnects.get();
         }
 
+        /** This member now, for {@code /status}: the server's URL with its credentials masked. */
+        NatsStatus.MemberStatus status() {
+            Connection c = connection;
+            String server = c == null || !usable() ? null : Redaction.urls(c.getConnectedUrl());
+            long max = maxPayload();
+            return new NatsStatus.MemberStatus(index, state(), server, reconnects(), max < 0 ? null : max, failure);
+        }
+
         /**
          * Logs a failure to connect once per cause, not once per attempt: a wrong CA or password fails every
          * reconnect the same way, and the first line says all there is to say.
@@ -249,6 +257,12 @@ public final class NatsPool implements AutoCloseable {
     /** Why a member that is not connected failed to connect last (the first such member's), for readiness. */
     public Optional<String> lastFailure() {
         return members.stream().filter(m -> !m.usable()).map(m -> m.failure).filter(f -> f != null).findFirst();
+    }
+
+    /** The pool now, for {@code /status}: the servers as configured, credentials masked; each member's state. */
+    public NatsStatus status() {
+        return new NatsStatus(cfg.urls().stream().map(u -> Redaction.urls(u.toString())).toList(), members.size(),
+                connected(), members.stream().map(Member::status).toList(), lastFailure().orElse(null));
     }
 
     private void onEvent(Member m, Connection conn, ConnectionListener.Events event, Events events) {

@@ -56,6 +56,11 @@ public final class RoutedTasks implements TaskService, AutoCloseable {
         return streams.size();
     }
 
+    /** Streams running now (not yet ended). */
+    public int runningStreams() {
+        return streams.running();
+    }
+
     @Override
     public CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller) {
         return submit.submit(payload, caller, RequestSpan.NONE);

@@ -195,6 +195,13 @@ public final class RouterBackpressure implements SubmitGate, AutoCloseable {
         return current;
     }
 
+    /** The last poll's finding now, for {@code /status}. */
+    public BackpressureStatus status() {
+        Snapshot s = current;
+        return new BackpressureStatus(config.enabled(), s.status().wire(), s.retryAfterMs(), refused(),
+                config.pollInterval().toMillis());
+    }
+
     /** Polls that ended with this status ({@link Status#UNKNOWN} includes the polls without an answer). */
     public long polls(Status status) {
         return polls.get(status).sum();

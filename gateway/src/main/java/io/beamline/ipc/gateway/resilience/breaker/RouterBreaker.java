@@ -181,6 +181,13 @@ public final class RouterBreaker implements OutcomeAwareGate {
         return breaker.getMetrics().getFailureRate();
     }
 
+    /** The breaker now, for {@code /status}. */
+    public BreakerStatus status() {
+        float rate = failureRate();
+        return new BreakerStatus(stateName(), rate < 0 ? null : rate, openedCount(), refused(),
+                openDuration.toMillis());
+    }
+
     private String stateName() {
         return breaker.getState().name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -190,6 +190,15 @@ public final class RateLimitGate implements SubmitGate, AutoCloseable {
         };
     }
 
+    /** The limits as configured and their refusals, for {@code /status}. */
+    public RateLimitStatus status() {
+        EnumMap<Limit, Long> byLimit = new EnumMap<>(Limit.class);
+        for (Limit l : Limit.values()) {
+            byLimit.put(l, refused(l));
+        }
+        return RateLimitStatus.of(config, byLimit);
+    }
+
     public RateLimitConfig config() {
         return live.get();
     }
