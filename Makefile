@@ -7,6 +7,7 @@ MVN := ./mvnw -B -ntp
 JMH_ARGS ?= -f 1 -wi 3 -w 2s -i 5 -r 2s
 
 .PHONY: build run test fuzz bench bench-path bench-router bench-gateway bench-gateway-v2 bench-footprint soak clean jdk
+.PHONY: dist
 
 jdk:
 	@test -n "$(JAVA_HOME)" || { scripts/find-jdk; exit 1; }
@@ -75,3 +76,9 @@ soak: build
 
 clean: jdk
 	$(MVN) -q clean
+
+## dist: the installable archive dist/beamline-ipc-gateway-<version>-linux-x86_64.tar.gz (its own jlinked Java
+## runtime, launchers, example config, systemd user units; docs/operations/install.md)
+dist: jdk
+	$(MVN) -q package -DskipTests
+	scripts/make-dist
