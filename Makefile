@@ -6,7 +6,8 @@ MVN := ./mvnw -B -ntp
 
 JMH_ARGS ?= -f 1 -wi 3 -w 2s -i 5 -r 2s
 
-.PHONY: build run test fuzz bench bench-path bench-router bench-gateway bench-gateway-v2 bench-footprint soak clean jdk
+.PHONY: build run test fuzz bench bench-path bench-router bench-gateway bench-gateway-v2 bench-footprint soak clean jdk \
+	dist test-clients client-tests
 
 jdk:
 	@test -n "$(JAVA_HOME)" || { scripts/find-jdk; exit 1; }
@@ -24,7 +25,7 @@ run: build
 ## test: the whole suite (unit, socket, process and end-to-end tests)
 test: jdk
 	$(MVN) verify
-	$(MAKE) test-clients
+	$(MAKE) client-tests
 
 ## fuzz: each Jazzer @FuzzTest in fuzzing mode for SECONDS (default 60), one target per JVM run; findings land in
 ## the target's src/test/resources/.../<Class>Inputs/<method>/ (then regression inputs of `make test`); the
@@ -79,9 +80,18 @@ clean: jdk
 
 ## test-clients: the TypeScript and Python clients (clients/, issue 13) against a real gateway, reference Router and
 ## nats-server started from the built launchers
-.PHONY: test-clients
+## (`make test` runs them after `mvn verify`, which built the jars the launchers need: client-tests, no rebuild)
 test-clients: build
+	$(MAKE) client-tests
+
+client-tests:
 	@command -v node >/dev/null 2>&1 || { echo "test-clients: node >= 18 is needed (Debian: apt-get install nodejs)"; exit 1; }
 	@command -v python3 >/dev/null 2>&1 || { echo "test-clients: python3 >= 3.9 is needed"; exit 1; }
 	cd clients/typescript && node --test test/frame.test.js test/negotiation.test.js test/gateway.test.js
 	cd clients/python && python3 -m unittest discover -s tests -t . -v
+
+## dist: the installable archive dist/beamline-ipc-gateway-<version>-linux-x86_64.tar.gz (its own jlinked Java
+## runtime, launchers, example config, systemd user units; docs/operations/install.md)
+dist: jdk
+	$(MVN) -q package -DskipTests
+	scripts/make-dist

@@ -7,7 +7,8 @@
 # (scripts/build-jvm-cache). $JAVA_OPTS comes after the defaults, so the user's flags win; a user flag of the same
 # group (a GC, a heap size, a class-data cache) drops our whole group, so that no combination is refused.
 # BEAMLINE_JVM_DEFAULTS=off leaves out the defaults and the cache (the JVM's own defaults, as before issue 10);
-# BEAMLINE_JVM_CACHE_DIR is where the caches are looked for (default: MODULE/target/jvm-cache).
+# BEAMLINE_JVM_CACHE_DIR is where the caches are looked for (default: MODULE/target/jvm-cache; in the archive of
+# `make dist`: lib/MODULE/jvm-cache).
 
 # jvm_defaults MODULE MAJOR: prints "GROUP FLAG" lines for that module on a JDK of that feature version.
 jvm_defaults() {
@@ -48,19 +49,27 @@ jvm_defaults() {
 
 launch() {
   local module="$1" main="$2"; shift 2
-  local root java_home jar="" f line major="" cp
+  local root java_home jar="" f line major="" cp dir
   root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-  java_home="$("$root/scripts/find-jdk")" || exit 1
+  # Two layouts: the archive of `make dist` (scripts/make-dist: its own Java runtime in runtime/, the jars in
+  # lib/MODULE/) and a source checkout (a JDK found by scripts/find-jdk, the jars in MODULE/target/).
+  if [ -x "$root/runtime/bin/java" ] && [ -d "$root/lib/$module" ]; then
+    java_home="$root/runtime"
+    dir="$root/lib/$module"
+  else
+    java_home="$("$root/scripts/find-jdk")" || exit 1
+    dir="$root/$module/target"
+  fi
   # The module's jar (not -sources or -tests): a glob, no ls/grep subprocesses.
-  for f in "$root/$module/target/$module"-*.jar; do
+  for f in "$dir/$module"-*.jar; do
     case "$f" in *-sources.jar | *-tests.jar) continue ;; esac
     [ -f "$f" ] && { jar="$f"; break; }
   done
-  if [ -z "$jar" ] || [ ! -d "$root/$module/target/lib" ]; then
+  if [ -z "$jar" ] || [ ! -d "$dir/lib" ]; then
     echo "$(basename "$0"): $module is not built; run 'make build' first" >&2
     exit 1
   fi
-  cp="$jar:$root/$module/target/lib/*"
+  cp="$jar:$dir/lib/*"
   # The JDK's feature version, from its release file (read by bash, no sed).
   if [ -r "$java_home/release" ]; then
     while IFS= read -r line; do
@@ -98,11 +107,11 @@ launch() {
     # without `make build` must turn the cache off here. A cache made by another JDK, or with other GC or
     # header flags, the JVM ignores itself; its warnings (on stdout!) are turned off, so such a cache costs
     # only the speed-up. -Xlog:aot or -Xlog:cds in JAVA_OPTS shows them again.
-    local cache="${BEAMLINE_JVM_CACHE_DIR:-$root/$module/target/jvm-cache}/$module" file=""
+    local cache="${BEAMLINE_JVM_CACHE_DIR:-$dir/jvm-cache}/$module" file=""
     case "$user" in *" cache "*) ;; *)
       if [ -n "$major" ] && [ "$major" -ge 25 ]; then file="$cache.aot"; elif [ -n "$major" ] && [ "$major" -ge 21 ]; then file="$cache.jsa"; fi
       if [ -n "$file" ] && [ -f "$file" ]; then
-        for f in "$jar" "$root/$module/target/lib/"*.jar; do
+        for f in "$jar" "$dir/lib/"*.jar; do
           [ "$f" -nt "$file" ] && { file=""; break; }
         done
       else

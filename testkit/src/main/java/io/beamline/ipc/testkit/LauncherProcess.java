@@ -61,6 +61,30 @@ public final class LauncherProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code executable} (e.g. a launcher of an unpacked archive) with exactly {@code environment}: nothing
+     * of the test JVM's own environment (PATH, JAVA_HOME) is passed on.
+     */
+    public static LauncherProcess startWithOnlyEnvironment(Path executable, Path workDir,
+                                                           Map<String, String> environment, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        command.addAll(List.of(args));
+        try {
+            Path logs = Files.createDirectories(Path.of("target", "process-logs"));
+            Path out = Files.createTempFile(logs, executable.getFileName() + "-", ".out");
+            Path err = Path.of(out.toString().replaceFirst("\\.out$", ".err"));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().clear();
+            pb.environment().putAll(environment);
+            return new LauncherProcess(pb.start(), out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public String stdout() {
         return read(stdout);
     }
