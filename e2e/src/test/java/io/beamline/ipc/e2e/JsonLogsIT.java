@@ -90,6 +90,21 @@ class JsonLogsIT {
                         .filter(l -> l.get("message").asText().startsWith("peer connected")).toList();
                 assertThat(arrivals).hasSizeGreaterThanOrEqualTo(3)
                         .allSatisfy(l -> assertThat(l.get("level").asText()).isEqualTo("DEBUG"));
+                // Each submit that ended: one debug line whose facts are fields of their own.
+                List<JsonNode> ended = gatewayErr.stream()
+                        .filter(l -> l.get("message").asText().matches("task \\S+ ended: .*")).toList();
+                assertThat(ended).filteredOn(l -> l.path("status").asText().equals("ok")).hasSize(2)
+                        .allSatisfy(l -> {
+                            assertThat(l.get("level").asText()).isEqualTo("DEBUG");
+                            assertThat(l.get("task_id").asText()).isNotBlank();
+                            assertThat(l.get("trace_id").asText()).matches("[0-9a-f]{32}");
+                            assertThat(l.get("tenant").asText()).isEqualTo("default_tenant");
+                            assertThat(l.get("type").asText()).isEqualTo("code_completion");
+                            assertThat(l.get("uid").asLong()).isEqualTo(uidOf());
+                            assertThat(l.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+                            assertThat(l.get("latency_ms").isNumber()).isTrue();
+                        });
+                assertThat(ended).filteredOn(l -> l.path("status").asText().equals("policy_not_found")).hasSize(1);
                 assertThat(gatewayErr).noneSatisfy(l -> {
                     assertThat(l.get("level").asText()).isIn("INFO", "WARN");
                     assertThat(l.get("message").asText()).containsAnyOf("peer", "pid=", "uid=");
@@ -101,6 +116,15 @@ class JsonLogsIT {
                 }
                 assertThat(gateway.stderr()).doesNotContain("LEAK");
             }
+        }
+    }
+
+    private static long uidOf() {
+        try {
+            return ((Number) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid"))
+                    .longValue();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

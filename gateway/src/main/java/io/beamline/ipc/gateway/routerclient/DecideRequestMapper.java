@@ -128,8 +128,8 @@ public final class DecideRequestMapper {
         idempotencyKey.ifPresent(k -> request.string("idempotency_key", k));
         request.endObject();
 
-        return new DecideCall(taskId, span.traceId(), tenant, request.toByteArray(), headers(span, tenant, taskId),
-                deadline, stream);
+        return new DecideCall(taskId, span.traceId(), tenant, taskType, request.toByteArray(),
+                headers(span, tenant, taskId), deadline, stream);
     }
 
     /** The NATS headers of a DecideRequest sent under {@code span}. */

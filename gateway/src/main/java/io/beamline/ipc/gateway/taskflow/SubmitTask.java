@@ -51,6 +51,7 @@ final class SubmitTask {
     }
 
     CompletableFuture<TaskAnswer> submit(SubmitPayload payload, Caller caller, RequestSpan span) {
+        long started = System.nanoTime();
         DecideCall call;
         try {
             call = mapper.map(payload, config.tenantFor(caller.uid()), span.traceparent());
@@ -60,18 +61,18 @@ final class SubmitTask {
         span.submitted(call.taskId(), call.tenantId());
         Optional<ErrorBody> tooLarge = decide.tooLargeForNats(call);
         if (tooLarge.isPresent()) { // before the gates: a request that cannot be sent takes no slot and no id
-            return done(TaskAnswer.error(call.taskId(), call.traceId(), tooLarge.get()));
+            return refused(call, caller, tooLarge.get(), started);
         }
         Admission admission = gates.admit(call.tenantId(), caller);
         if (admission.refusal().isPresent()) {
-            return done(TaskAnswer.error(call.taskId(), call.traceId(), admission.refusal().get()));
+            return refused(call, caller, admission.refusal().get(), started);
         }
         // Whoever completes `ended` first decides: the Router's outcome, TASK_CANCEL, or the client leaving.
         CompletableFuture<TaskOutcome> ended = new CompletableFuture<>();
         Optional<ErrorBody> notRegistered = register(call, caller, ended);
         if (notRegistered.isPresent()) {
             admission.notSent();
-            return done(TaskAnswer.error(call.taskId(), call.traceId(), notRegistered.get()));
+            return refused(call, caller, notRegistered.get(), started);
         }
         RoutedStream stream = call.stream() ? streams.find(call.taskId()).orElseThrow().stream() : null;
         CompletableFuture<TaskOutcome> reply = ask(call, stream, span);
@@ -81,6 +82,9 @@ final class SubmitTask {
         answer.whenComplete((a, e) -> {
             if (e instanceof CancellationException) {
                 clientGone(call, admission, ended, stream);
+                TaskLog.ended(call, caller, ErrorTranslation.cancelled("the client went away"), started);
+            } else if (a != null) {
+                TaskLog.ended(call, caller, a instanceof TaskAnswer.Error err ? err.response().error() : null, started);
             }
         });
         return answer;
@@ -169,6 +173,11 @@ final class SubmitTask {
         if (stream != null) {
             stream.abandonBeforeStart();
         }
+    }
+
+    private static CompletableFuture<TaskAnswer> refused(DecideCall call, Caller caller, ErrorBody why, long started) {
+        TaskLog.ended(call, caller, why, started);
+        return done(TaskAnswer.error(call.taskId(), call.traceId(), why));
     }
 
     private static TaskOutcome cancelled(String message) {
