@@ -104,12 +104,17 @@ final class Deployment implements AutoCloseable {
     }
 
     static String scrape(LauncherProcess gateway) {
+        return adminGet(gateway, "/metrics");
+    }
+
+    /** The body of GET {@code path} on the gateway's admin endpoint (the port its banner printed). */
+    static String adminGet(LauncherProcess gateway, String path) {
         Matcher port = Pattern.compile("admin: http://127\\.0\\.0\\.1:(\\d+)/").matcher(gateway.stdout());
         if (!port.find()) {
             throw new AssertionError("the gateway did not print its admin port:\n" + gateway.stdout());
         }
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.group(1) + path)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -130,6 +130,11 @@ class ReloadIT {
                     .contains("configuration reloaded: 1 setting(s) changed: ipc.max_connections_per_pid"));
             assertThat(inFlight).as("premise: the task is still in flight after the reload").isNotDone();
             assertRefusedByThePidCap(socket);
+            JsonNode status = Json.mapper().readTree(Deployment.adminGet(g, "/status"));
+            assertThat(status.path("connections").path("max_per_pid").asInt()).as("/status: the cap now")
+                    .isEqualTo(2);
+            assertThat(status.path("config").path("ipc.max_connections_per_pid").path("value").asText())
+                    .as("/status: the setting now").isEqualTo("2");
 
             assertThat(inFlight.get().decision()).as("the task in flight across the reload is answered")
                     .isPresent();

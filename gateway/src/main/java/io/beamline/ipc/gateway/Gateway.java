@@ -1,6 +1,5 @@
 package io.beamline.ipc.gateway;
 
-import io.beamline.ipc.gateway.config.ConfigLoader;
 import io.beamline.ipc.gateway.config.GatewayConfig;
 import io.beamline.ipc.gateway.config.LiveConfig;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -80,15 +79,14 @@ public final class Gateway implements AutoCloseable {
 
     /** NATS connects in the background: the socket serves at once, TASK_* get 503 until NATS is up. */
     public static Gateway start(GatewayConfig config) throws IOException, InterruptedException {
-        return start(new LiveConfig(config), Map.of());
+        return start(new LiveConfig(config));
     }
 
     /**
-     * Like {@link #start(GatewayConfig)}; the parts that own reloadable settings read them from {@code live}.
-     * @param settings every setting as it may be shown (ConfigLoader.shown()): /status's config summary
+     * Like {@link #start(GatewayConfig)}; the parts that own reloadable settings read them from {@code live},
+     * and {@code /status} shows its settings as they are now.
      */
-    public static Gateway start(LiveConfig live, Map<String, ConfigLoader.Shown> settings)
-            throws IOException, InterruptedException {
+    public static Gateway start(LiveConfig live) throws IOException, InterruptedException {
         GatewayConfig config = live.get();
         var activation = SystemdActivation.take(); // first: a wrong fd stops the start before anything runs
         GatewayMetrics metrics = new GatewayMetrics();
@@ -131,7 +129,7 @@ public final class Gateway implements AutoCloseable {
                                 router.pool().lastFailure().orElse(null)));
                 LOG.info("admin endpoint on http://127.0.0.1:{} (/metrics, /health/live, /health/ready)",
                         admin.port());
-                admin.serveJson("/status", new GatewayStatus(config, settings, ipc, router, routed, drain, admission,
+                admin.serveJson("/status", new GatewayStatus(live, ipc, router, routed, drain, admission,
                         breaker, backpressure, rateLimits, admin.url())::report);
                 ipc.advertiseAdminUrl(admin.url());
             }

@@ -128,9 +128,9 @@ public final class GatewayMain {
         Logger log = LoggerFactory.getLogger(GatewayMain.class);
 
         Gateway gateway;
-        LiveConfig live = new LiveConfig(config);
+        LiveConfig live = new LiveConfig(config, loaded.shown());
         try {
-            gateway = Gateway.start(live, loaded.shown());
+            gateway = Gateway.start(live);
         } catch (IOException e) {
             console.println(err, "ERROR", "ipc-gateway: cannot start: " + e.getMessage());
             return EXIT_START_FAILED;

@@ -1,7 +1,7 @@
 package io.beamline.ipc.gateway;
 
 import io.beamline.ipc.gateway.config.ConfigLoader;
-import io.beamline.ipc.gateway.config.GatewayConfig;
+import io.beamline.ipc.gateway.config.LiveConfig;
 import io.beamline.ipc.gateway.ipc.ConnectionsStatus;
 import io.beamline.ipc.gateway.ipc.IpcServer;
 import io.beamline.ipc.gateway.resilience.DrainGate;
@@ -53,8 +53,7 @@ final class GatewayStatus {
     public record Streams(int active, int held, int maxRunning) {
     }
 
-    private final GatewayConfig config;
-    private final Map<String, ConfigLoader.Shown> settings;
+    private final LiveConfig live;
     private final IpcServer ipc;
     private final RouterClient router;
     private final RoutedTasks routed;
@@ -68,11 +67,10 @@ final class GatewayStatus {
     private final long startedNanos = System.nanoTime();
     private final long pid = ProcessHandle.current().pid();
 
-    GatewayStatus(GatewayConfig config, Map<String, ConfigLoader.Shown> settings, IpcServer ipc, RouterClient router,
+    GatewayStatus(LiveConfig live, IpcServer ipc, RouterClient router,
                   RoutedTasks routed, DrainGate drain, InFlightLimit admission, RouterBreaker breaker,
                   RouterBackpressure backpressure, RateLimitGate rateLimits, String adminUrl) {
-        this.config = config;
-        this.settings = settings;
+        this.live = live;
         this.ipc = ipc;
         this.router = router;
         this.routed = routed;
@@ -91,6 +89,7 @@ final class GatewayStatus {
                 new Requests(ipc.unansweredRequests(), router.pending(), router.lateReplies()),
                 new Admission(admission.inFlight(), admission.max(), admission.refused()),
                 router.pool().status(), breaker.status(), backpressure.status(), rateLimits.status(),
-                new Streams(routed.runningStreams(), routed.streams(), config.streams().maxRunning()), settings);
+                new Streams(routed.runningStreams(), routed.streams(), live.get().streams().maxRunning()),
+                live.shown());
     }
 }

@@ -50,7 +50,7 @@ class StatusEndpointTest {
         flags.put("ratelimit.redis.url", "redis://:" + REDIS_SECRET + "@127.0.0.1:6399");
         flags.putAll(more);
         ConfigLoader loaded = ConfigLoader.resolve(null, Map.of(), flags);
-        return Gateway.start(new LiveConfig(loaded.config()), loaded.shown());
+        return Gateway.start(new LiveConfig(loaded.config(), loaded.shown()));
     }
 
     private static HttpResponse<String> get(Gateway g, String path) throws Exception {

@@ -59,7 +59,7 @@ public final class ConfigReloader implements AutoCloseable {
                     LOG.info("configuration unchanged{}", a.needRestart().isEmpty() ? ""
                             : " (" + a.needRestart().size() + " setting(s) changed need a restart)");
                 } else {
-                    live.set(a.config());
+                    live.set(a.config(), a.loader().shown());
                     applied.accept(a.config());
                     LOG.info("configuration reloaded: {} setting(s) changed: {}", a.changed().size(),
                             String.join(", ", a.changed()));

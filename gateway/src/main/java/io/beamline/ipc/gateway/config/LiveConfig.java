@@ -1,5 +1,6 @@
 package io.beamline.ipc.gateway.config;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -15,23 +16,37 @@ import java.util.function.Supplier;
  */
 public final class LiveConfig implements Supplier<GatewayConfig> {
 
-    private volatile GatewayConfig current;
+    /** The configuration and the same as it may be shown (secrets masked): replaced together, read together. */
+    private record Running(GatewayConfig config, Map<String, ConfigLoader.Shown> shown) {
+    }
+
+    private volatile Running current;
 
     public LiveConfig(GatewayConfig initial) {
-        this.current = Objects.requireNonNull(initial, "initial");
+        this(initial, Map.of());
+    }
+
+    /** @param shown every setting as {@link ConfigLoader#shown()} gives it: what {@code /status} reports */
+    public LiveConfig(GatewayConfig initial, Map<String, ConfigLoader.Shown> shown) {
+        this.current = new Running(Objects.requireNonNull(initial, "initial"), Objects.requireNonNull(shown, "shown"));
     }
 
     @Override
     public GatewayConfig get() {
-        return current;
+        return current.config();
+    }
+
+    /** Every setting's value now as it may be shown (secrets masked), and its source; empty when not given. */
+    public Map<String, ConfigLoader.Shown> shown() {
+        return current.shown();
     }
 
     /** The current value of one part of the configuration, e.g. {@code live.view(GatewayConfig::admission)}. */
     public <T> Supplier<T> view(Function<GatewayConfig, T> part) {
-        return () -> part.apply(current);
+        return () -> part.apply(current.config());
     }
 
-    void set(GatewayConfig next) {
-        current = Objects.requireNonNull(next, "next");
+    void set(GatewayConfig next, Map<String, ConfigLoader.Shown> shown) {
+        current = new Running(Objects.requireNonNull(next, "next"), Objects.requireNonNull(shown, "shown"));
     }
 }

@@ -34,6 +34,11 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         this.max = max;
     }
 
+    /** The cap in force now (a reload may have changed it). */
+    int max() {
+        return max.getAsInt();
+    }
+
     int openConnections() {
         return open.get();
     }

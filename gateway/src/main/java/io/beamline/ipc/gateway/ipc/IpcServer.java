@@ -275,10 +275,9 @@ public final class IpcServer implements AutoCloseable {
 
     /** The connections and their limits now, for {@code /status}; reads counters only, off the event loops. */
     public ConnectionsStatus status() {
-        IpcLimits limits = config.limits();
-        return new ConnectionsStatus(limiter.openConnections(), config.maxConnections(),
-                limits.maxConnectionsPerPid(), limits.maxConnectionsPerUid(), peerCaps.peerProcesses(),
-                peerCaps.connectionsByUid(), budget.total(), limits.maxBufferedBytes());
+        return new ConnectionsStatus(limiter.openConnections(), limiter.max(), peerCaps.maxPerPid(),
+                peerCaps.maxPerUid(), peerCaps.peerProcesses(), peerCaps.connectionsByUid(), budget.total(),
+                config.limits().maxBufferedBytes()); // the caps as reloaded; the budget needs a restart
     }
 
     /** First step of a drain: new clients are refused by the kernel; connected ones are still served. */

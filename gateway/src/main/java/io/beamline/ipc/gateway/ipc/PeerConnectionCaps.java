@@ -60,6 +60,15 @@ final class PeerConnectionCaps extends ChannelInboundHandlerAdapter {
         return byUid.getOrDefault(uid, 0);
     }
 
+    /** The caps in force now (a reload may have changed them): per process, per uid. */
+    int maxPerPid() {
+        return maxPerPid.getAsInt();
+    }
+
+    int maxPerUid() {
+        return maxPerUid.getAsInt();
+    }
+
     /** Peer processes holding a connection now. */
     int peerProcesses() {
         return byPid.size();
