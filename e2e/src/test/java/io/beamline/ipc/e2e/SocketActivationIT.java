@@ -12,9 +12,7 @@ import io.beamline.ipc.client.TaskResponse;
 import io.beamline.ipc.protocol.Json;
 import io.beamline.ipc.testkit.LauncherProcess;
 import io.beamline.ipc.testkit.NatsServerProcess;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -74,7 +72,7 @@ class SocketActivationIT {
     void theFirstConnectionStartsTheGatewayAndItExitsWhenIdleLeavingTheSocketFile(@TempDir Path dir)
             throws Exception {
         Path sock = dir.resolve("gw.sock");
-        try (Proc activate = socketActivate(dir, Map.of("BEAMLINE_IPC_ACTIVATION_IDLE_EXIT_MS", "1000"),
+        try (LauncherProcess activate = socketActivate(dir, Map.of("BEAMLINE_IPC_ACTIVATION_IDLE_EXIT_MS", "1000"),
                 "-l", sock.toString(), gateway(), "--nats", nats.url())) {
             await().atMost(START).until(() -> activate.stderr().contains("Listening on " + sock));
 
@@ -110,7 +108,7 @@ class SocketActivationIT {
         assumeTrue(Files.isExecutable(PYTHON), "needs " + PYTHON);
         Path sock = dir.resolve("gw.sock");
         Path unit = LauncherProcess.repoRoot().resolve("e2e/src/test/resources/socket-unit.py");
-        try (Proc socketUnit = Proc.start(dir, Map.of("BEAMLINE_IPC_ACTIVATION_IDLE_EXIT_MS", "1000"),
+        try (LauncherProcess socketUnit = LauncherProcess.startCommand(dir, Map.of("BEAMLINE_IPC_ACTIVATION_IDLE_EXIT_MS", "1000"),
                 PYTHON.toString(), unit.toString(), sock.toString(), gateway(), "--nats", nats.url())) {
             await().atMost(START).until(() -> socketUnit.stdout().contains("listening"));
             Object socketFile = fileKey(sock);
@@ -134,7 +132,7 @@ class SocketActivationIT {
     void twoSocketsStopTheStartWithAClearError(@TempDir Path dir) throws Exception {
         Path a = dir.resolve("a.sock");
         Path b = dir.resolve("b.sock");
-        try (Proc activate = socketActivate(dir, Map.of(), "-l", a.toString(), "-l", b.toString(), gateway(),
+        try (LauncherProcess activate = socketActivate(dir, Map.of(), "-l", a.toString(), "-l", b.toString(), gateway(),
                 "--nats", nats.url())) {
             await().atMost(START).until(() -> activate.stderr().contains("Listening on " + b));
             try (SocketChannel trigger = connect(a)) {
@@ -149,14 +147,14 @@ class SocketActivationIT {
      * systemd-socket-activate gives the service only the variables named with {@code -E} (and LISTEN_*), not
      * its own environment: the test's settings are passed that way.
      */
-    private static Proc socketActivate(Path dir, Map<String, String> env, String... args) throws IOException {
+    private static LauncherProcess socketActivate(Path dir, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(SOCKET_ACTIVATE.toString()));
-        Map<String, String> all = new java.util.TreeMap<>(Proc.BASE_ENV);
+        Map<String, String> all = new java.util.TreeMap<>(LauncherProcess.TEST_ENVIRONMENT);
         all.putAll(env);
         all.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         all.forEach((k, v) -> command.add("--setenv=" + k + "=" + v));
         command.addAll(List.of(args));
-        return Proc.start(dir, env, command.toArray(String[]::new));
+        return LauncherProcess.startCommand(dir, env, command.toArray(String[]::new));
     }
 
     private static String gateway() {
@@ -195,68 +193,5 @@ class SocketActivationIT {
             found.add(m.groupCount() > 0 ? m.group(1) : m.group());
         }
         return found;
-    }
-
-    /** A process that is not one of our launchers (it starts one), output captured like LauncherProcess's. */
-    private record Proc(Process process, Path out, Path err) implements AutoCloseable {
-
-        /** Leak detection on; never the admin port a developer's gateway may hold. */
-        static final Map<String, String> BASE_ENV = Map.of("JAVA_OPTS", "-Dio.netty.leakDetection.level=PARANOID",
-                "BEAMLINE_ADMIN_PORT", "0");
-
-        static Proc start(Path dir, Map<String, String> env, String... command) throws IOException {
-            Path logs = Files.createDirectories(Path.of("target", "process-logs"));
-            Path out = Files.createTempFile(logs, "socket-activation-", ".out");
-            Path err = Path.of(out.toString().replaceFirst("\\.out$", ".err"));
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.environment().keySet().removeIf(k -> k.startsWith("BEAMLINE_") || k.startsWith("CGW_IPC_")
-                    || k.startsWith("LISTEN_"));
-            pb.environment().putAll(BASE_ENV);
-            pb.environment().putAll(env);
-            return new Proc(pb.start(), out, err);
-        }
-
-        String stdout() {
-            return read(out);
-        }
-
-        String stderr() {
-            return read(err);
-        }
-
-        String command() {
-            return process.info().command().orElse("");
-        }
-
-        int awaitExit(Duration wait) throws InterruptedException {
-            assertThat(process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)).as("exited; stderr:\n%s", stderr())
-                    .isTrue();
-            return process.exitValue();
-        }
-
-        @Override
-        public void close() {
-            // The socket unit's children first (a gateway it started), then the process itself.
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private static String read(Path p) {
-            try {
-                return Files.readString(p);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }

@@ -11,12 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A real process started through one of the repo's bin/ launchers, with its stdout and stderr captured
  * to files. Always stopped (and, if it will not stop, killed) on close.
  */
 public final class LauncherProcess implements AutoCloseable {
+
+    /** Leak detection on; never the gateway's fixed admin port, which a developer's own gateway may hold. */
+    public static final Map<String, String> TEST_ENVIRONMENT = Map.of(
+            "JAVA_OPTS", "-Dio.netty.leakDetection.level=PARANOID", "BEAMLINE_ADMIN_PORT", "0");
 
     private final Process process;
     private final Path stdout;
@@ -41,24 +46,22 @@ public final class LauncherProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(repoRoot().resolve("bin").resolve(launcher).toString());
         command.addAll(List.of(args));
-        try {
-            // Kept after the test (unlike its temp dir) so that a failed run in CI can be read afterwards.
-            Path logs = Files.createDirectories(Path.of("target", "process-logs"));
-            Path out = Files.createTempFile(logs, launcher + "-", ".out");
-            Path err = Path.of(out.toString().replaceFirst("\\.out$", ".err"));
-            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().keySet().removeIf(k -> k.startsWith("BEAMLINE_") || k.startsWith("CGW_IPC_")
-                    || k.startsWith("OTEL_")); // tracing only where a test turns it on
-            pb.environment().put("JAVA_OPTS", "-Dio.netty.leakDetection.level=PARANOID");
-            // Tests never take the gateway's fixed admin port: a gateway a developer runs may hold it.
-            pb.environment().put("BEAMLINE_ADMIN_PORT", "0");
-            pb.environment().putAll(env);
-            return new LauncherProcess(pb.start(), out, err);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return startCommand(workDir, env, command.toArray(String[]::new));
+    }
+
+    /**
+     * Starts {@code command} (a launcher, or a program that starts one, e.g. systemd-socket-activate) with the test
+     * JVM's environment less every gateway, tracing and socket-activation variable, plus
+     * {@link #TEST_ENVIRONMENT}, plus {@code env}.
+     */
+    public static LauncherProcess startCommand(Path workDir, Map<String, String> env, String... command) {
+        return launch(List.of(command), workDir, environment -> {
+            environment.keySet().removeIf(k -> k.startsWith("BEAMLINE_") || k.startsWith("CGW_IPC_")
+                    || k.startsWith("OTEL_") // tracing only where a test turns it on
+                    || k.startsWith("LISTEN_"));
+            environment.putAll(TEST_ENVIRONMENT);
+            environment.putAll(env);
+        });
     }
 
     /**
@@ -70,15 +73,23 @@ public final class LauncherProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.addAll(List.of(args));
+        return launch(command, workDir, e -> {
+            e.clear();
+            e.putAll(environment);
+        });
+    }
+
+    private static LauncherProcess launch(List<String> command, Path workDir,
+                                          Consumer<Map<String, String>> environment) {
         try {
+            // Kept after the test (unlike its temp dir) so that a failed run in CI can be read afterwards.
             Path logs = Files.createDirectories(Path.of("target", "process-logs"));
-            Path out = Files.createTempFile(logs, executable.getFileName() + "-", ".out");
+            Path out = Files.createTempFile(logs, Path.of(command.get(0)).getFileName() + "-", ".out");
             Path err = Path.of(out.toString().replaceFirst("\\.out$", ".err"));
             ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().clear();
-            pb.environment().putAll(environment);
+            environment.accept(pb.environment());
             return new LauncherProcess(pb.start(), out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -91,6 +102,11 @@ public final class LauncherProcess implements AutoCloseable {
 
     public String stderr() {
         return read(stderr);
+    }
+
+    /** The executable the process runs now (a launcher execs its JVM: then it ends in {@code java}). */
+    public String command() {
+        return process.info().command().orElse("");
     }
 
     public long pid() {
@@ -128,6 +144,7 @@ public final class LauncherProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        process.descendants().forEach(ProcessHandle::destroy); // what it started (e.g. a gateway), first
         if (process.isAlive()) {
             process.destroy();
             try {
