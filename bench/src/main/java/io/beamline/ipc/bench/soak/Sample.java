@@ -48,6 +48,12 @@ public record Sample(double seconds, Phase phase, long rssBytes, long heapAfterG
         public static final Load NONE = new Load(0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
+    /** The same sample in another phase (a verdict taken again with another warm-up). */
+    public Sample withPhase(Phase newPhase) {
+        return new Sample(seconds, newPhase, rssBytes, heapAfterGc, threads, fds, pending, connections, sent, ok,
+                errorAnswers, unanswered, inFlight, p50Ms, p99Ms, p999Ms, maxMs, loadAverage);
+    }
+
     public static Sample of(double seconds, Phase phase, Resources r, Load l) {
         return new Sample(seconds, phase, r.rssBytes(), r.heapAfterGc(), r.threads(), r.fds(), r.pending(),
                 r.connections(), l.sent(), l.ok(), l.errorAnswers(), l.unanswered(), l.inFlight(), l.p50Ms(),

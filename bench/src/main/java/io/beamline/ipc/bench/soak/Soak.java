@@ -43,7 +43,8 @@ public final class Soak implements Callable<Integer> {
     Duration duration;
 
     @Option(names = "--warmup", converter = DurationArg.class,
-            description = "load before the baseline; default 2m, or a third of --duration when that is shorter")
+            description = "load before the baseline; default: 200 sample intervals, at least 2m, at most a third of"
+                    + " --duration (see defaultWarmup)")
     Duration warmup;
 
     @Option(names = "--sample-interval", defaultValue = "10s", converter = DurationArg.class,
@@ -76,7 +77,7 @@ public final class Soak implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Duration w = warmup != null ? warmup : min(Duration.ofMinutes(2), duration.dividedBy(3));
+        Duration w = warmup != null ? warmup : defaultWarmup(duration, sampleInterval);
         SoakRun.Settings settings = new SoakRun.Settings(socket, rate, connections, duration, w, sampleInterval,
                 requestTimeout, taskType);
         Limits limits = limitOptions.limits();
@@ -112,6 +113,23 @@ public final class Soak implements Callable<Integer> {
     /** {@code PT32M} as {@code 32m}, for titles. */
     static String human(Duration d) {
         return d.toString().substring(2).toLowerCase(Locale.ROOT);
+    }
+
+    /** Samples the JIT needs to compile code that runs once per sample: HotSpot's {@code Tier3InvocationThreshold}. */
+    static final int JIT_SAMPLES = 200;
+
+    /**
+     * The warm-up when none is given: until the JIT has compiled what runs once per sample interval, at least two
+     * minutes, at most a third of the load. Each sample scrapes the gateway's metrics and forces a GC, and the gateway
+     * runs timers of its own (the Router backpressure poll every 5 s); code that runs once per interval is compiled
+     * after ~200 runs (C1 with profiles: code cache and Metaspace grow as it is), so at 10 s per sample the gateway's
+     * code grows for ~33 minutes of any run, by ~2 MB: more than the 1 % (1.2 MB) a two-hour run may grow (docs/PERFORMANCE.md,
+     * issue 10, "Where the soak's RSS trend comes from").
+     */
+    static Duration defaultWarmup(Duration duration, Duration sampleInterval) {
+        Duration jit = sampleInterval.multipliedBy(JIT_SAMPLES);
+        Duration twoMinutes = Duration.ofMinutes(2);
+        return min(jit.compareTo(twoMinutes) >= 0 ? jit : twoMinutes, duration.dividedBy(3));
     }
 
     private static Duration min(Duration a, Duration b) {

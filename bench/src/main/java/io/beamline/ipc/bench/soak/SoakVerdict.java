@@ -1,11 +1,13 @@
 package io.beamline.ipc.bench.soak;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -20,6 +22,11 @@ public final class SoakVerdict implements Callable<Integer> {
     @Parameters(index = "0", description = "the soak's output directory (holding samples.csv)")
     Path dir;
 
+    @Option(names = "--warmup", converter = Soak.DurationArg.class,
+            description = "judge as if the warm-up had been this long (samples under load before it are not measured);"
+                    + " default: the run's own")
+    Duration warmup;
+
     @Mixin
     LimitOptions limitOptions;
 
@@ -30,6 +37,9 @@ public final class SoakVerdict implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Sample> samples = SampleCsv.read(dir.resolve("samples.csv"));
+        if (warmup != null) {
+            samples = withWarmup(samples, warmup);
+        }
         long sent = samples.stream().mapToLong(Sample::sent).sum();
         long ok = samples.stream().mapToLong(Sample::ok).sum();
         long errors = samples.stream().mapToLong(Sample::errorAnswers).sum();
@@ -39,5 +49,23 @@ public final class SoakVerdict implements Callable<Integer> {
                 limitOptions.limits());
         System.out.print(v);
         return v.pass() ? 0 : 1;
+    }
+
+    /**
+     * The samples under load relabelled: WARMUP up to {@code warmup} after the load started, LOAD after it. The load
+     * started one sample interval before its first sample (the driver samples at the end of each interval).
+     */
+    static List<Sample> withWarmup(List<Sample> samples, Duration warmup) {
+        List<Sample> underLoad = samples.stream()
+                .filter(s -> s.phase() == Sample.Phase.WARMUP || s.phase() == Sample.Phase.LOAD).toList();
+        if (underLoad.size() < 2) {
+            return samples;
+        }
+        double interval = underLoad.get(1).seconds() - underLoad.get(0).seconds();
+        double loadStart = underLoad.get(0).seconds() - interval;
+        double end = warmup.toNanos() / 1e9;
+        return samples.stream().map(s -> s.phase() != Sample.Phase.WARMUP && s.phase() != Sample.Phase.LOAD ? s
+                : s.withPhase(s.seconds() - loadStart <= end + interval / 2 ? Sample.Phase.WARMUP : Sample.Phase.LOAD))
+                .toList();
     }
 }

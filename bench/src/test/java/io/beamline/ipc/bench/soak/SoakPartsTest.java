@@ -49,6 +49,39 @@ class SoakPartsTest {
     }
 
     @Test
+    void warmsUpFor200SampleIntervalsWithinTwoMinutesAndAThirdOfTheRun() {
+        assertThat(Soak.defaultWarmup(Duration.ofMinutes(120), Duration.ofSeconds(10)))
+                .isEqualTo(Duration.ofMinutes(33).plusSeconds(20));
+        assertThat(Soak.defaultWarmup(Duration.ofHours(10), Duration.ofSeconds(10)))
+                .isEqualTo(Duration.ofMinutes(33).plusSeconds(20));
+        assertThat(Soak.defaultWarmup(Duration.ofMinutes(30), Duration.ofSeconds(10))).isEqualTo(Duration.ofMinutes(10));
+        assertThat(Soak.defaultWarmup(Duration.ofSeconds(60), Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(20));
+        assertThat(Soak.defaultWarmup(Duration.ofHours(2), Duration.ofMillis(100))).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void judgesAgainWithAnotherWarmup() {
+        Sample.Resources r = new Sample.Resources(100, 10, 20, 30, 0, 0, 0.5);
+        List<Sample> run = List.of(
+                Sample.of(0, Sample.Phase.IDLE_BEFORE, r, Sample.Load.NONE),
+                Sample.of(11, Sample.Phase.WARMUP, r, Sample.Load.NONE),
+                Sample.of(21, Sample.Phase.WARMUP, r, Sample.Load.NONE),
+                Sample.of(31, Sample.Phase.LOAD, r, Sample.Load.NONE),
+                Sample.of(41, Sample.Phase.LOAD, r, Sample.Load.NONE),
+                Sample.of(51, Sample.Phase.LOAD, r, Sample.Load.NONE),
+                Sample.of(60, Sample.Phase.IDLE_AFTER, r, Sample.Load.NONE));
+
+        assertThat(SoakVerdict.withWarmup(run, Duration.ofSeconds(40))).extracting(Sample::phase).containsExactly(
+                Sample.Phase.IDLE_BEFORE, Sample.Phase.WARMUP, Sample.Phase.WARMUP, Sample.Phase.WARMUP,
+                Sample.Phase.WARMUP, Sample.Phase.LOAD, Sample.Phase.IDLE_AFTER);
+        assertThat(SoakVerdict.withWarmup(run, Duration.ZERO)).extracting(Sample::phase).containsExactly(
+                Sample.Phase.IDLE_BEFORE, Sample.Phase.LOAD, Sample.Phase.LOAD, Sample.Phase.LOAD,
+                Sample.Phase.LOAD, Sample.Phase.LOAD, Sample.Phase.IDLE_AFTER);
+        assertThat(SoakVerdict.withWarmup(run, Duration.ofSeconds(40))).extracting(Sample::rssBytes)
+                .containsOnly(100L);
+    }
+
+    @Test
     void readsShortAndIsoDurations() {
         Soak.DurationArg d = new Soak.DurationArg();
         assertThat(d.convert("90s")).isEqualTo(Duration.ofSeconds(90));
