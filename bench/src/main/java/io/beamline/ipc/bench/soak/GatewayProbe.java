@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -21,7 +23,9 @@ import java.util.stream.Stream;
  * {@code jcmd PID GC.run} (a System.gc(), a full collection with G1) and then reads
  * {@code jvm_memory_used_bytes{area="heap"}}. What is left is the live set plus whatever was allocated
  * between the GC and the scrape (a few ms of traffic): a leak shows as a rising floor, where the plain heap
- * gauge only shows G1's saw-tooth. RSS is read after that GC too, so it is not inflated by a full eden.
+ * gauge only shows G1's saw-tooth. RSS is read after that GC too, so it is not inflated by a full eden; as G1
+ * gives the shrunk heap back concurrently (a few ms to a second later), RSS is read five times over the second
+ * after the GC and the smallest reading is kept: a single reading swung by 3-13 MiB with where it fell.
  * The cost is one full GC per sample interval in the gateway (a pause of a few ms at this heap size) and
  * one short-lived jcmd JVM in the driver.
  */
@@ -29,6 +33,8 @@ public final class GatewayProbe {
 
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(30);
+    private static final int RSS_READS = 5;
+    private static final Duration RSS_READ_GAP = Duration.ofMillis(250);
 
     private final long pid;
     private final URI metrics;
@@ -53,7 +59,7 @@ public final class GatewayProbe {
         }
         String text = scrape();
         return new Sample.Resources(
-                rssBytes(),
+                forceGc ? smallestOf(this::rssBytes, RSS_READS, RSS_READ_GAP) : rssBytes(),
                 asLong(PrometheusText.sum(text, "jvm_memory_used_bytes", "area=\"heap\"")),
                 asLong(PrometheusText.sum(text, "jvm_threads_live_threads", "")),
                 fdCount(),
@@ -89,6 +95,21 @@ public final class GatewayProbe {
             Thread.currentThread().interrupt();
             return "";
         }
+    }
+
+    /** The smallest of {@code reads} readings {@code gap} apart; -1 when none could be read (the process is gone). */
+    static long smallestOf(LongSupplier reading, int reads, Duration gap) {
+        long smallest = -1;
+        for (int i = 0; i < reads; i++) {
+            if (i > 0) {
+                LockSupport.parkNanos(gap.toNanos());
+            }
+            long v = reading.getAsLong();
+            if (v >= 0 && (smallest < 0 || v < smallest)) {
+                smallest = v;
+            }
+        }
+        return smallest;
     }
 
     long rssBytes() {

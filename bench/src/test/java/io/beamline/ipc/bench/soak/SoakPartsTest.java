@@ -13,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -79,6 +80,14 @@ class SoakPartsTest {
                 Sample.Phase.LOAD, Sample.Phase.LOAD, Sample.Phase.IDLE_AFTER);
         assertThat(SoakVerdict.withWarmup(run, Duration.ofSeconds(40))).extracting(Sample::rssBytes)
                 .containsOnly(100L);
+    }
+
+    @Test
+    void keepsTheSmallestRssReading() {
+        ArrayDeque<Long> readings = new ArrayDeque<>(List.of(130L, 125L, -1L, 122L, 126L));
+        assertThat(GatewayProbe.smallestOf(readings::poll, 5, Duration.ZERO)).isEqualTo(122L);
+        assertThat(readings).isEmpty();
+        assertThat(GatewayProbe.smallestOf(() -> -1L, 3, Duration.ZERO)).isEqualTo(-1L);
     }
 
     @Test
