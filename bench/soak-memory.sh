@@ -8,7 +8,6 @@
 #
 # usage: bench/soak-memory.sh PID OUT_CSV [INTERVAL_S, default 60]   (ends when the process is gone)
 #        bench/soak-memory.sh --summary OUT_CSV [SKIP_S]   each series' first and last value after SKIP_S seconds
-# Also keeps OUT_CSV's name with .diff.txt up to date: `VM.native_memory summary.diff` against the start.
 set -euo pipefail
 if [ "${1:-}" = --summary ]; then
   awk -F, -v skip="${3:-0}" 'NR == 1 { next }
@@ -30,7 +29,6 @@ nmt() {
     -e 's/^-[ ]*\([A-Za-z][A-Za-z ]*[A-Za-z]\) (reserved=[0-9]*KB, committed=\([0-9]*\)KB.*/\1=\2/p'
 }
 
-"$jcmd" "$pid" VM.native_memory baseline >/dev/null
 echo "epoch_s,what,kb" >"$out"   # long format: NMT's categories differ between JDKs and may appear late
 while kill -0 "$pid" 2>/dev/null; do
   t="$(date -u +%s)"
@@ -44,6 +42,5 @@ while kill -0 "$pid" 2>/dev/null; do
         k = (n == "" || n ~ /^\[/) ? "anon@" substr(a[1], 1, length(a[1]) - 7) "0000000" : n }
       /^Rss:/ { r[k] += $2 } END { for (k in r) if (r[k] >= 1024) print t ",smaps " k "," r[k] }' "/proc/$pid/smaps"
   } >>"$out"
-  "$jcmd" "$pid" VM.native_memory summary.diff >"${out%.csv}.diff.txt" 2>/dev/null || true
   sleep "$interval"
 done

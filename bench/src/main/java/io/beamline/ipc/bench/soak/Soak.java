@@ -123,17 +123,19 @@ public final class Soak implements Callable<Integer> {
      * minutes, at most a third of the load. Each sample scrapes the gateway's metrics and forces a GC, and the gateway
      * runs timers of its own (the Router backpressure poll every 5 s); code that runs once per interval is compiled
      * after ~200 runs (C1 with profiles: code cache and Metaspace grow as it is), so at 10 s per sample the gateway's
-     * code grows for ~33 minutes of any run, by ~2 MB: more than the 1 % (1.2 MB) a two-hour run may grow (docs/PERFORMANCE.md,
-     * issue 10, "Where the soak's RSS trend comes from").
+     * code grows for ~33 minutes of any run, by ~2 MB: more than the 1 % (1.2 MB) a two-hour run may grow
+     * (docs/PERFORMANCE.md, issue 10, "Where the soak's RSS trend comes from").
      */
     static Duration defaultWarmup(Duration duration, Duration sampleInterval) {
-        Duration jit = sampleInterval.multipliedBy(JIT_SAMPLES);
-        Duration twoMinutes = Duration.ofMinutes(2);
-        return min(jit.compareTo(twoMinutes) >= 0 ? jit : twoMinutes, duration.dividedBy(3));
+        return min(max(sampleInterval.multipliedBy(JIT_SAMPLES), Duration.ofMinutes(2)), duration.dividedBy(3));
     }
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** {@code 90s}, {@code 30m}, {@code 2h}, {@code 500ms}, a plain number of seconds, or ISO-8601 ({@code PT30M}). */
