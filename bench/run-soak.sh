@@ -12,8 +12,8 @@
 #                  more, PARANOID below; PARANOID records every buffer and costs a lot over a long run)
 #      NATS_SERVER path of nats-server (default /usr/sbin/nats-server)
 #      GATEWAY_JAVA_OPTS extra JVM flags for the gateway, after the launcher's; with
-#                  -XX:NativeMemoryTracking=summary the run also writes memory.csv (bench/soak-memory.sh: RSS and the
-#                  JVM's committed memory per category, every minute; `bench/soak-memory.sh --summary FILE` reads it)
+#                  -XX:NativeMemoryTracking=summary memory.csv (bench/soak-memory.sh: RSS by kind and mapping every
+#                  minute; `bench/soak-memory.sh --summary FILE` reads it) also holds the JVM's memory per category
 set -euo pipefail
 # Braces: bash reads a script while it runs it, so an edit or a checkout of this file during a two-hour run would
 # change the running soak (seen: a syntax error at the end of a 40-minute run). The whole block is read first.
@@ -54,11 +54,10 @@ start_nats "$out/nats.log"
 JAVA_OPTS="" start_router "$out/router"
 JAVA_OPTS="-Dio.netty.leakDetection.level=$level ${GATEWAY_JAVA_OPTS:-}" start_gateway "$out/gateway" "$work/gw.sock"
 admin="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$out/gateway.out" | head -n 1)"
-# With Native Memory Tracking on, where the memory goes, every minute (bench/soak-memory.sh -> memory.csv).
-if [[ "${GATEWAY_JAVA_OPTS:-}" == *NativeMemoryTracking=* ]]; then
-  JAVA_HOME="$java_home" "$root/bench/soak-memory.sh" "$gateway_pid" "$out/memory.csv" 60 >"$out/memory.log" 2>&1 &
-  track $!
-fi
+# Where the memory goes, every minute (bench/soak-memory.sh -> memory.csv): RSS by kind and by mapping, and with
+# Native Memory Tracking on, the JVM's own account per category.
+JAVA_HOME="$java_home" "$root/bench/soak-memory.sh" "$gateway_pid" "$out/memory.csv" 60 >"$out/memory.log" 2>&1 &
+track $!
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), host $(hostname), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,8 +3,8 @@
 # and file-backed pages (/proc/PID/smaps_rollup) and the JVM's own account of what it committed per Native Memory
 # Tracking category and RSS per mapping, as rows "epoch_s,what,kb" (what: rss, anon, file, "nmt Code", "nmt
 # Metaspace", "smaps anon@7f0000000", "smaps /path/of/file", …).
-# Run it beside bench/run-soak.sh with GATEWAY_JAVA_OPTS=-XX:NativeMemoryTracking=summary; the PID is on the
-# soak's "gateway: pid" line. RSS that grows while no NMT category does is outside the JVM's books (malloc).
+# bench/run-soak.sh runs it; NMT's rows come with GATEWAY_JAVA_OPTS=-XX:NativeMemoryTracking=summary. RSS that
+# grows while no NMT category does is outside the JVM's books (malloc).
 #
 # usage: bench/soak-memory.sh PID OUT_CSV [INTERVAL_S, default 60]   (ends when the process is gone)
 #        bench/soak-memory.sh --summary OUT_CSV [SKIP_S]   each series' first and last value after SKIP_S seconds
@@ -24,11 +24,15 @@ jcmd="$java_home/bin/jcmd"
 kb() { awk -v k="$1:" '$1 == k { print $2; exit }' "/proc/$pid/smaps_rollup"; }
 # "-   Java Heap (reserved=262144KB, committed=24576KB)" -> "Java Heap=24576"; "Total: ... committed=…KB" too
 nmt() {
+  [ "$tracking" = on ] || return 0
   "$jcmd" "$pid" VM.native_memory summary 2>/dev/null | sed -n \
     -e 's/^Total: reserved=[0-9]*KB, committed=\([0-9]*\)KB.*/Total=\1/p' \
     -e 's/^-[ ]*\([A-Za-z][A-Za-z ]*[A-Za-z]\) (reserved=[0-9]*KB, committed=\([0-9]*\)KB.*/\1=\2/p'
 }
 
+# Without NMT, no jcmd each minute (it would only say so).
+tracking=off
+grep -qzx -e '-XX:NativeMemoryTracking=\(summary\|detail\)' "/proc/$pid/cmdline" && tracking=on
 echo "epoch_s,what,kb" >"$out"   # long format: NMT's categories differ between JDKs and may appear late
 while kill -0 "$pid" 2>/dev/null; do
   t="$(date -u +%s)"

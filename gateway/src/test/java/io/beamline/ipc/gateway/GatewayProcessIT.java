@@ -9,6 +9,8 @@ import io.beamline.ipc.protocol.MessageType;
 import io.beamline.ipc.testkit.LauncherProcess;
 import io.beamline.ipc.testkit.NatsServerProcess;
 import io.beamline.ipc.testkit.RawIpcConnection;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +75,35 @@ class GatewayProcessIT {
             assertThat(sock).doesNotExist();
             assertThat(p.stderr()).doesNotContain("LEAK");
         }
+    }
+
+    /**
+     * scripts/launcher.sh's malloc setting (issue 10) reaches the gateway's JVM: two arenas, unless the user set
+     * another number.
+     */
+    @Test
+    void theLauncherLimitsMallocsArenasToTwoAndTheUsersValueWins() throws IOException {
+        Path sock = dir.resolve("malloc.sock");
+        try (LauncherProcess p = gateway(Map.of(), "--socket", sock.toString())) {
+            p.awaitStdout("listening on " + sock, START);
+            assertThat(environment(p.pid())).containsEntry("MALLOC_ARENA_MAX", "2");
+        }
+        try (LauncherProcess p = gateway(Map.of("MALLOC_ARENA_MAX", "4"), "--socket", sock.toString())) {
+            p.awaitStdout("listening on " + sock, START);
+            assertThat(environment(p.pid())).containsEntry("MALLOC_ARENA_MAX", "4");
+        }
+    }
+
+    /** A live process's environment as the kernel holds it (the launcher execs the JVM: same PID). */
+    private static Map<String, String> environment(long pid) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        for (String entry : Files.readString(Path.of("/proc/" + pid + "/environ")).split("\0")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                env.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return env;
     }
 
     /**
