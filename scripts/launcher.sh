@@ -130,6 +130,11 @@ launch() {
   case "$module" in gateway | router)
     [ "${BEAMLINE_JVM_DEFAULTS:-on}" = off ] || export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" ;;
   esac
+  # The gateway reloads its configuration on SIGHUP, but the JVM installs no handler for a signal ignored at start,
+  # as under `nohup`: reload would be off without a word. So it starts with SIGHUP's default action (coreutils'
+  # env, 8.31 and later), as daemons that reload on SIGHUP do; a hangup then reloads instead of ending it.
+  local reset=()
+  if [ "$module" = gateway ] && env --default-signal=HUP true 2>/dev/null; then reset=(env --default-signal=HUP); fi
   # shellcheck disable=SC2086  # JAVA_OPTS is split on purpose
-  exec "$java_home/bin/java" "${flags[@]}" ${JAVA_OPTS:-} -cp "$cp" "$main" "$@"
+  exec "${reset[@]}" "$java_home/bin/java" "${flags[@]}" ${JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }

@@ -192,4 +192,26 @@ class ReloadIT {
             }
         }
     }
+
+    /**
+     * `nohup bin/ipc-gateway &` starts the JVM with SIGHUP ignored, and the JVM installs no handler for an ignored
+     * signal; the launcher restores SIGHUP's default first, so reload by signal works there too.
+     */
+    @Test
+    void aGatewayStartedUnderNohupStillReloadsOnSighup() throws Exception {
+        Path config = Files.writeString(dir.resolve("nohup.yaml"), "ipc:\n  max_connections_per_pid: 8\n");
+        Path socket = dir.resolve("nohup.sock");
+        try (LauncherProcess g = LauncherProcess.startCommand(dir, Map.of(), "nohup",
+                LauncherProcess.repoRoot().resolve("bin/ipc-gateway").toString(), "--nats", nats.url(),
+                "--socket", socket.toString(), "--config", config.toString())) {
+            g.awaitStdout("admin:", Deployment.START);
+            Files.writeString(config, "ipc:\n  max_connections_per_pid: 2\n");
+            hangup(g);
+
+            await().atMost(Deployment.START).until(() -> g.stderr()
+                    .contains("configuration reloaded: 1 setting(s) changed: ipc.max_connections_per_pid"));
+            assertThat(g.isAlive()).isTrue();
+            assertThat(g.stderr()).doesNotContain("SIGHUP is ignored", "LEAK");
+        }
+    }
 }

@@ -159,7 +159,11 @@ public final class GatewayMain {
                 applied -> ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.beamline"))
                         .setLevel(Level.toLevel(applied.logLevel())));
         try {
-            ReloadSignal.onHangup(reloader::requestReload);
+            if (!ReloadSignal.onHangup(reloader::requestReload)) {
+                // bin/ipc-gateway restores SIGHUP's default first; a JVM started some other way may still get here.
+                log.warn("SIGHUP is ignored by this process (started under nohup?) and the JVM leaves it so:"
+                        + " configuration reload by SIGHUP is off");
+            }
         } catch (IllegalArgumentException e) { // e.g. a JVM run with -Xrs
             log.warn("SIGHUP cannot be handled ({}); configuration reload is off", e.getMessage());
         }
