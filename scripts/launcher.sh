@@ -47,6 +47,15 @@ jvm_defaults() {
   esac
 }
 
+# Whether this shell was started with SIGHUP ignored (signal 1: the lowest bit of SigIgn; bash keeps it so).
+hup_ignored() {
+  local k v
+  while read -r k v; do
+    if [ "$k" = SigIgn: ]; then (( 0x$v & 1 )); return; fi
+  done </proc/$$/status
+  return 1
+}
+
 launch() {
   local module="$1" main="$2"; shift 2
   local root java_home jar="" f line major="" cp dir
@@ -131,10 +140,13 @@ launch() {
     [ "${BEAMLINE_JVM_DEFAULTS:-on}" = off ] || export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" ;;
   esac
   # The gateway reloads its configuration on SIGHUP, but the JVM installs no handler for a signal ignored at start,
-  # as under `nohup`: reload would be off without a word. So it starts with SIGHUP's default action (coreutils'
-  # env, 8.31 and later), as daemons that reload on SIGHUP do; a hangup then reloads instead of ending it.
+  # as under `nohup`: reload would be off without a word. So then it starts with SIGHUP's default action
+  # (coreutils' env, 8.31 and later), as daemons that reload on SIGHUP do; a hangup then reloads instead of ending
+  # it. Checked without a subprocess first: a usual start pays nothing.
   local reset=()
-  if [ "$module" = gateway ] && env --default-signal=HUP true 2>/dev/null; then reset=(env --default-signal=HUP); fi
+  if [ "$module" = gateway ] && hup_ignored && env --default-signal=HUP true 2>/dev/null; then
+    reset=(env --default-signal=HUP)
+  fi
   # shellcheck disable=SC2086  # JAVA_OPTS is split on purpose
   exec "${reset[@]}" "$java_home/bin/java" "${flags[@]}" ${JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }
